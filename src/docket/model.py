@@ -283,3 +283,4 @@ class CustodyEntry:
     payload_hash: str
     prev_hash: str
     entry_hash: str
+    object_type: str = ""  # what object_id names: blob, document, incident, export

@@ -1,4 +1,8 @@
-"""Extract stage: claims per document. Placeholder until the extractor lands."""
+"""Extract stage: what each document says happened, as claims (one per reported happening).
+
+Building blocks, each usable alone: `find_dates`, `find_places`, `find_facilities`, `find_counts`,
+`find_attributions`; `extract_claims` runs them all and assembles claims.
+"""
 
 from __future__ import annotations
 
@@ -6,4 +10,9 @@ from docket.model import Claim, Document
 
 
 def extract_claims(doc: Document) -> list[Claim]:
-    return []
+    from docket.extract.claims import build_claims
+    from docket.extract.features import gather
+
+    if doc.status != "ok" or not doc.text.strip():
+        return []
+    return build_claims(gather(doc))

@@ -104,6 +104,15 @@ incidents = Table(
     Column("updated_at", String(32), nullable=False),
 )
 
+# Blocking keys of incidents (type|country|year, facility, settlement, person): the linker finds a new
+# claim's candidate incidents by an indexed lookup on these instead of a scan.
+incident_keys = Table(
+    "incident_keys",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("incident_id", String(40), primary_key=True, index=True),
+)
+
 entities = Table(
     "entities",
     metadata,

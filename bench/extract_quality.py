@@ -1,0 +1,74 @@
+"""Score extraction alone (no store, no linking): every claim exported as its own incident.
+
+    python bench/extract_quality.py [--out DIR] [-v]
+
+Reads ../shared/data/seeds and ../shared/data/dev/docs in place, writes one JSONL per gold set and prints
+score.py's figures for each. Linking is scored by the full pipeline (`docket ingest` + `docket export`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from docket.extract import extract_claims
+from docket.ingest import iter_sources, read_source
+from docket.model import Claim, Document
+from docket.text import prepare
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SETS = {"seeds": SHARED / "data/seeds", "dev-a": SHARED / "data/dev/docs", "dev-b": SHARED / "data/dev/docs"}
+
+
+def claim_line(doc: Document, claim: Claim) -> dict:
+    data = claim.to_json()
+    published = doc.published.to_json()["start"] if doc.published else None
+    return {
+        "id": claim.id,
+        "types": data["types"],
+        "date": data["date"] or {"start": None, "end": None, "precision": "unknown"},
+        "places": data["places"],
+        "count": data["count"],
+        "victims": data["victims"],
+        "perpetrators": data["perpetrators"],
+        "status": "reported",
+        "sources": [{
+            "document": doc.name, "published": published, "origin": claim.origin, "via": claim.via,
+            "hedged": claim.hedged, "count": data["count"], "spans": data["spans"],
+        }],
+    }
+
+
+def run(folder: Path, out: Path) -> None:
+    with out.open("w", encoding="utf-8") as fh:
+        for source in iter_sources([folder]):
+            result = read_source(source)
+            for doc in result.documents:
+                prepare(doc)
+                for claim in extract_claims(doc):
+                    fh.write(json.dumps(claim_line(doc, claim), ensure_ascii=False) + "\n")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=Path(tempfile.mkdtemp(prefix="docket-extract-")))
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    done: dict[Path, Path] = {}
+    for name, folder in SETS.items():
+        if folder not in done:
+            done[folder] = args.out / f"{folder.name}.jsonl"
+            run(folder, done[folder])
+        gold = SHARED / "data/gold" / f"{name}.json"
+        cmd = [sys.executable, str(SHARED / "eval/score.py"), str(gold), str(done[folder])]
+        print(f"== {name}")
+        print(subprocess.run(cmd + (["-v"] if args.verbose else []), capture_output=True, text=True).stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,280 @@
+"""docket's command line: ingest, browse, export and verify the register."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from docket import config, custody, link
+from docket.export import write_csv, write_jsonl
+from docket.pipeline import SourceOutcome, ingest_paths
+from docket.store import Store
+from docket.store.documents import list_documents, published_of
+from docket.store.register import IncidentFilter, get_incident, list_incidents, sources_of
+
+app = typer.Typer(
+    help="docket: a register of incidents built from reports, with provenance and corroboration.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+class UserError(Exception):
+    """A problem the user can fix: printed as one line, exit status 2, no traceback."""
+
+
+class Format(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    try:
+        yield
+    except (UserError, FileNotFoundError, NotADirectoryError, PermissionError, ArgumentError, OperationalError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        err.print(f"[red]error:[/red] {escape(message)}")
+        raise typer.Exit(2) from None
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help=f"Where the store lives (else ${config.DATA_DIR_ENV}, else ./docket-data).")
+    ] = None,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", help=f"SQLAlchemy URL of the database (else ${config.DATABASE_URL_ENV}); default SQLite in the data dir.")
+    ] = None,
+) -> None:
+    ctx.obj = {"data_dir": data_dir, "database_url": database_url}
+
+
+def _store(ctx: typer.Context) -> Store:
+    data_dir = config.resolve_data_dir(ctx.obj["data_dir"])
+    if data_dir.exists() and not data_dir.is_dir():
+        raise UserError(f"{data_dir}: data dir is not a directory")
+    return Store.open(data_dir, ctx.obj["database_url"])
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[current]}"),
+        console=err,
+        transient=True,
+    )
+
+
+@app.command()
+def setup() -> None:
+    """Prepare offline data (the gazetteer cache). Needs no network."""
+    try:
+        from docket.extract.gazetteer import build_gazetteer  # type: ignore[attr-defined]
+    except ImportError:
+        out.print("Nothing to prepare.")
+        return
+    result = build_gazetteer()
+    out.print(f"Gazetteer ready{f': {result}' if result else ''}.")
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders to ingest (folders recursively).")],
+    actor: Annotated[str | None, typer.Option(help="Who the chain of custody names (else $DOCKET_ACTOR or $USER).")] = None,
+) -> None:
+    """Ingest files and folders: store originals, extract claims, link them into incidents."""
+    with user_errors():
+        store = _store(ctx)
+        with _progress() as bar:
+            task = bar.add_task("ingest", total=None, current="")
+
+            def tick(outcome: SourceOutcome, done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total, current=outcome.name)
+                if outcome.status != "added" or outcome.message:
+                    colour = {"skipped": "yellow", "failed": "red"}.get(outcome.status, "white")
+                    bar.console.print(
+                        f"{escape(outcome.name)}: [{colour}]{outcome.status}[/{colour}]: {escape(outcome.message)}", soft_wrap=True
+                    )
+
+            report = ingest_paths(store, paths, actor=actor or config.default_actor(), progress=tick)
+        out.print(report.summary())
+
+
+@app.command()
+def incidents(
+    ctx: typer.Context,
+    type: Annotated[str | None, typer.Option("--type", help="Only incidents with this event type.")] = None,
+    country: Annotated[str | None, typer.Option(help="Only incidents in this country (ISO code, e.g. RU).")] = None,
+    status: Annotated[str | None, typer.Option(help="reported, corroborated, verified, disputed or rejected.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only incidents starting on or after this date (YYYY[-MM[-DD]]).")] = None,
+    until: Annotated[str | None, typer.Option(help="Only incidents starting on or before this date.")] = None,
+    origin: Annotated[str | None, typer.Option(help="Only incidents with this origin among their sources.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Show at most this many.")] = None,
+) -> None:
+    """List the register's incidents."""
+    with user_errors():
+        store = _store(ctx)
+        flt = IncidentFilter(type, country, status, since, until, origin, limit)
+        with store.read() as conn:
+            rows = list_incidents(conn, flt)
+            sources = sources_of(conn, [r["id"] for r in rows])
+        table = Table(title=f"{len(rows)} incidents", show_lines=False)
+        for col in ("id", "types", "date", "place", "count", "victims", "perpetrators", "status", "origins", "docs"):
+            table.add_column(col, overflow="fold")
+        for r in rows:
+            docs = {doc["name"] for _, doc in sources.get(r["id"], [])}
+            table.add_row(
+                r["id"], ", ".join(r["types"]), _date_text(r["date"]), _place_text(r["places"]), _count_text(r["count"]),
+                ", ".join(r["victims"]), ", ".join(r["perpetrators"]), r["status"], ", ".join(r["origins"]), str(len(docs)),
+            )
+        out.print(table)
+
+
+@app.command()
+def show(ctx: typer.Context, incident_id: Annotated[str, typer.Argument(help="Incident id (or a unique prefix).")]) -> None:
+    """One incident: its fields, every source document with the sentences it rests on, corroboration."""
+    with user_errors():
+        store = _store(ctx)
+        with store.read() as conn:
+            inc = get_incident(conn, incident_id)
+            if inc is None:
+                raise UserError(f"no incident {incident_id}")
+            pairs = sources_of(conn, [inc["id"]]).get(inc["id"], [])
+            explain = getattr(link, "explain_corroboration", None)
+            explanation = explain(conn, inc["id"]) if explain else None
+        out.print(f"[bold]{inc['id']}[/bold]  {inc['status']}")
+        out.print(f"  types: {', '.join(inc['types'])}")
+        out.print(f"  date: {_date_text(inc['date'])} (precision: {inc['date']['precision']})")
+        for p in inc["places"]:
+            out.print(f"  place: {escape(p.get('name') or '')}, {p.get('admin1') or '-'}, {p.get('country') or '-'} "
+                      f"({p.get('precision')}; {p.get('lat')}, {p.get('lon')})")
+        out.print(f"  count: {_count_text(inc['count']) or '-'}")
+        out.print(f"  victims: {', '.join(inc['victims']) or '-'}; perpetrators: {', '.join(inc['perpetrators']) or '-'}")
+        if inc["overrides"]:
+            out.print(f"  reviewer overrides: {escape(json.dumps(inc['overrides'], ensure_ascii=False))}")
+        for claim, doc in pairs:
+            published = published_of(doc)
+            part = f" #{doc['part']}" if doc["part"] else ""
+            when = published.iso(published.start) if published else "?"
+            out.print(f"\n[bold]{escape(doc['name'] + part)}[/bold]  published {when}")
+            via = " <- ".join(claim.get("via") or []) or "-"
+            out.print(f"  origin: {escape(claim.get('origin') or '?')}; via: {escape(via)}; hedged: {'yes' if claim.get('hedged') else 'no'}"
+                      f"; count: {_count_text(claim.get('count')) or '-'}")
+            text = doc.get("text") or ""
+            for a, b in claim.get("spans") or []:
+                out.print(f"  > \u201c{escape(text[a:b].strip())}\u201d [{a}:{b}]")
+        if explanation:
+            out.print("\n[bold]corroboration[/bold]")
+            out.print_json(json.dumps(explanation, ensure_ascii=False, default=str))
+
+
+@app.command()
+def documents(
+    ctx: typer.Context,
+    failed: Annotated[bool, typer.Option("--failed", help="Only documents that failed, with their error.")] = False,
+    limit: Annotated[int | None, typer.Option(help="Show at most this many.")] = None,
+) -> None:
+    """List ingested documents, failed ones with their error."""
+    with user_errors():
+        store = _store(ctx)
+        with store.read() as conn:
+            rows = list_documents(conn, failed_only=failed, limit=limit)
+        table = Table(title=f"{len(rows)} documents")
+        for col in ("name", "part", "format", "lang", "published", "status", "claims", "error"):
+            table.add_column(col, overflow="fold")
+        for r in rows:
+            m = r._mapping
+            published = published_of(m)
+            table.add_row(
+                escape(m["name"]), escape(m["part"] or ""), m["format"], m["language"] or "",
+                published.iso(published.start) if published else "", m["status"], str(m["n_claims"]), escape(m["error"] or ""),
+            )
+        out.print(table)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    format: Annotated[Format, typer.Option("--format", help="jsonl (the incident format) or csv.")] = Format.jsonl,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
+    actor: Annotated[str | None, typer.Option(help="Who the chain of custody names.")] = None,
+) -> None:
+    """Export the register."""
+    with user_errors():
+        store = _store(ctx)
+        buffer = io.StringIO()
+        writer = write_jsonl if format is Format.jsonl else write_csv
+        with _progress() as bar:
+            task = bar.add_task("export", total=None, current="")
+            n = writer(store, buffer, lambda done, total: bar.update(task, completed=done, total=total))
+        data = buffer.getvalue()
+        if output is None:
+            sys.stdout.write(data)
+            sys.stdout.flush()
+        else:
+            output.write_text(data, encoding="utf-8")
+        with store.write() as conn:
+            custody.append(
+                conn, actor=actor or config.default_actor(), action=custody.EXPORT, object_type="export",
+                object_id=f"{format.value}:{output.name if output else 'stdout'}", payload_hash=custody.sha256_text(data),
+            )
+        if output is not None:
+            err.print(f"{n} incidents written to {output}")
+
+
+@app.command()
+def verify(ctx: typer.Context) -> None:
+    """Check originals, the chain of custody and the rows it covers; exit 1 naming each problem."""
+    with user_errors():
+        store = _store(ctx)
+        problems = custody.verify(store)
+        for p in problems:
+            out.print(f"[red]problem[/red] {escape(str(p))}")
+        if problems:
+            err.print(f"{len(problems)} problem(s) found")
+            raise typer.Exit(1)
+        with store.read() as conn:
+            n = sum(1 for _ in custody.entries(conn))
+        out.print(f"ok: {n} custody entries, originals and rows intact")
+
+
+def _date_text(d: dict[str, Any]) -> str:
+    if not d.get("start"):
+        return ""
+    return f"{d['start']}..{d['end']}" if d.get("end") else d["start"]
+
+
+def _place_text(places: list[dict]) -> str:
+    if not places:
+        return ""
+    p = places[0]
+    return ", ".join(x for x in (p.get("name"), p.get("country")) if x)
+
+
+def _count_text(count: dict | None) -> str:
+    if not count:
+        return ""
+    mark = {"approx": "~", "at_least": "≥", "at_most": "≤"}.get(count.get("qualifier") or "", "")
+    return f"{mark}{count['value']}"

@@ -1,0 +1,129 @@
+"""Who made a claim and who passed it on; whether the document hedges it.
+
+Patterns live in `data/attribution.yaml`; `{NAME}` there expands to the proper-name pattern below.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from docket.data import load_yaml
+
+_UPPER = "A-ZА-ЯЁІЇЄҐ"
+_WORD = rf"[{_UPPER}][\w’'\-]*(?:\.[a-zа-я]{{2,4}}\b)?"
+_JOIN = r"(?:\s+(?:of|the|for|on|and|de|за|по|и|і)\s+(?=[" + _UPPER + r"]))"
+NAME = (
+    rf"(?-i:«[{_UPPER}][^»\n]{{1,60}}»|“[{_UPPER}][^”\n]{{1,60}}”|\"[{_UPPER}][^\"\n]{{1,60}}\"|"
+    rf"{_WORD}(?:(?:\s+|{_JOIN}){_WORD}){{0,4}})"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    start: int
+    end: int
+    who: str
+    via: str | None = None
+    anonymous: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    claims: tuple[re.Pattern[str], ...]
+    relays: tuple[re.Pattern[str], ...]
+    roles: tuple[tuple[str, re.Pattern[str]], ...]
+    not_names: frozenset[str]
+
+
+@cache
+def _patterns() -> _Patterns:
+    data = load_yaml("attribution.yaml")
+
+    def compile_all(items: list[str]) -> tuple[re.Pattern[str], ...]:
+        # Cue words match in any case; names (`NAME`, case-sensitive inside) by their capital letters.
+        return tuple(re.compile(p.replace("{NAME}", NAME), re.IGNORECASE) for p in items)
+
+    return _Patterns(
+        compile_all(data["patterns"]),
+        compile_all(data.get("relays") or []),
+        tuple((k, re.compile(v, re.IGNORECASE)) for k, v in (data.get("roles") or {}).items()),
+        frozenset(data.get("not_names") or []),
+    )
+
+
+def clean_name(raw: str, not_names: frozenset[str], sentence_initial: bool = False) -> str | None:
+    name = raw.strip().strip("«»“”\"'").strip(" ,.;:")
+    words = name.split()
+    while words and words[0] in not_names:
+        words = words[1:]
+    name = " ".join(words)
+    if len(name) < 2 or name in not_names:
+        return None
+    if sentence_initial and len(words) == 1 and _is_common_word(name):
+        return None
+    return name
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3) : pos].rstrip(" «\"“")
+    return not before or before[-1] in ".!?\n:—"
+
+
+_CYRILLIC = re.compile(r"[а-яёієїґ]", re.IGNORECASE)
+_PROPER_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr", "UNKN"})
+
+
+@cache
+def _morph() -> object:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+def _is_common_word(word: str) -> bool:
+    """A capitalised Cyrillic word whose readings are all common nouns/verbs ("Запись", "Видео")."""
+    if not _CYRILLIC.search(word) or word.isupper():
+        return False
+    parses = _morph().parse(word)  # type: ignore[attr-defined]
+    if not parses or not parses[0].is_known:
+        return False
+    return not any(_PROPER_TAGS & set(str(p.tag).replace(" ", ",").split(",")) for p in parses[:3])
+
+
+def find_attributions(text: str, start: int = 0, end: int | None = None) -> list[Attribution]:
+    """Every attribution phrase in text[start:end], in text order, without overlaps."""
+    pats = _patterns()
+    end = len(text) if end is None else end
+    found: list[Attribution] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in pats.relays:
+        for m in pattern.finditer(text, start, end):
+            who = clean_name(m.group("who"), pats.not_names)
+            via = clean_name(m.group("via"), pats.not_names)
+            if who:
+                found.append(Attribution(m.start(), m.end(), who, via))
+                taken.append((m.start(), m.end()))
+    for pattern in pats.claims:
+        for m in pattern.finditer(text, start, end):
+            if any(a <= m.start("who") < b for a, b in taken):
+                continue
+            who = clean_name(m.group("who"), pats.not_names, _sentence_initial(text, m.start("who")))
+            if who:
+                found.append(Attribution(m.start("who"), m.end("who"), who))
+                taken.append((m.start("who"), m.end("who")))
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+def find_roles(text: str, start: int = 0, end: int | None = None) -> list[Attribution]:
+    """Unnamed sources (a mother, relatives, a witness), kept anonymous."""
+    end = len(text) if end is None else end
+    out = [
+        Attribution(m.start(), m.end(), role, anonymous=True)
+        for role, pattern in _patterns().roles
+        for m in pattern.finditer(text, start, end)
+    ]
+    out.sort(key=lambda a: a.start)
+    return out

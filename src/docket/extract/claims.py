@@ -1,0 +1,219 @@
+"""Assemble claims (one per reported happening) from per-sentence evidence.
+
+A document is read sentence by sentence. A sentence with event cues either continues the happening
+being described or starts a new one; it starts a new one when it moves to another place (a different
+first-level division or country) or, in a new paragraph, to other event types with anchors of its own.
+Sentences without cues lend their places, dates and counts to the happening of their paragraph.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from docket.extract.features import DocumentEvidence, SentenceEvidence
+from docket.extract.taxonomy import taxonomy
+from docket.model import Claim, Count, PartialDate, Place, stable_id
+
+PRECISION_ORDER = {"facility": 0, "settlement": 1, "region": 2, "country": 3}
+MAX_TYPES = 3
+
+
+@dataclass(slots=True)
+class _Draft:
+    sentences: list[SentenceEvidence] = field(default_factory=list)  # sentences with cues
+    context: list[SentenceEvidence] = field(default_factory=list)  # same-paragraph sentences without cues
+
+    @property
+    def paragraphs(self) -> set[int]:
+        return {s.sentence.paragraph for s in self.sentences}
+
+    @property
+    def types(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for s in self.sentences:
+            total.update(s.types)
+        return total
+
+    def regions(self) -> set[tuple[str | None, str | None]]:
+        return {_region_key(p) for s in self.sentences for p in s.places if p.precision != "country"}
+
+
+def _region_key(place: Place) -> tuple[str | None, str | None]:
+    return (place.country, place.admin1)
+
+
+def build_claims(evidence: DocumentEvidence) -> list[Claim]:
+    drafts = _segment(evidence.sentences)
+    drafts = [d for d in drafts if _salient(d)]
+    claims = [_assemble(evidence, d, i) for i, d in enumerate(drafts)]
+    return [c for c in claims if c.types]
+
+
+def _segment(sentences: list[SentenceEvidence]) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    current: _Draft | None = None
+    for ev in sentences:
+        if not ev.types:
+            if current and ev.sentence.paragraph in current.paragraphs:
+                current.context.append(ev)
+            continue
+        if current is None or _starts_new(current, ev):
+            current = _Draft()
+            drafts.append(current)
+        current.sentences.append(ev)
+    return drafts
+
+
+def _starts_new(current: _Draft, ev: SentenceEvidence) -> bool:
+    if ev.background and not ev.has_anchor:
+        return False
+    own_regions = {_region_key(p) for p in ev.places if p.precision != "country"}
+    if own_regions and current.regions() and not (own_regions & current.regions()):
+        return True
+    new_paragraph = ev.sentence.paragraph not in current.paragraphs
+    if new_paragraph and ev.has_anchor and not (set(ev.types) & set(current.types)):
+        return True
+    return False
+
+
+def _salient(draft: _Draft) -> bool:
+    """Drop drafts that are background or a single passing mention without anchors."""
+    if all(s.background for s in draft.sentences):
+        return False
+    strength = sum(draft.types.values())
+    anchored = any(s.has_anchor for s in draft.sentences + draft.context)
+    return strength >= 2 or anchored
+
+
+def _assemble(evidence: DocumentEvidence, draft: _Draft, index: int) -> Claim:
+    doc = evidence.doc
+    everything = draft.sentences + draft.context
+    everything.sort(key=lambda s: s.sentence.index)
+    types = _choose_types(draft.types)
+    victims = _actors(everything, "victims")
+    if not victims and types:
+        victims = list(taxonomy().types[types[0]].default_victims)
+    perpetrators = _actors(everything, "perpetrators")
+    places = _places(everything) or _document_places(evidence)
+    when = _date(everything, evidence.published)
+    count = _count(draft.sentences) or _count(draft.context)
+    origin, via, anonymous = _origin(draft, evidence, index)
+    hedged = any(s.hedged for s in everything) or (index == 0 and _document_hedged(evidence))
+    spans = _spans(draft.sentences)
+    return Claim(
+        id=stable_id("clm", doc.id, str(index), str(spans[0][0] if spans else 0)),
+        document_id=doc.id,
+        types=types,
+        date=when,
+        places=places,
+        count=count,
+        victims=victims,
+        perpetrators=perpetrators,
+        origin=origin,
+        via=via,
+        hedged=hedged,
+        spans=spans,
+        facilities=[p.name for p in places if p.precision == "facility"],
+        confidence=0.4 if anonymous else 0.6,
+    )
+
+
+def _choose_types(counts: Counter[str]) -> list[str]:
+    if not counts:
+        return []
+    top = counts.most_common()
+    best = top[0][1]
+    return [name for name, n in top if n * 3 >= best][:MAX_TYPES]
+
+
+def _actors(sentences: list[SentenceEvidence], role: str) -> list[str]:
+    seen: Counter[str] = Counter()
+    for s in sentences:
+        seen.update(getattr(s, role))
+    return [name for name, _ in seen.most_common()]
+
+
+def _places(sentences: list[SentenceEvidence]) -> list[Place]:
+    found: dict[tuple, Place] = {}
+    for s in sentences:
+        for p in s.places:
+            key = (p.name, p.precision, p.country)
+            found.setdefault(key, p)
+    places = list(found.values())
+    places.sort(key=lambda p: PRECISION_ORDER.get(p.precision, 9))
+    return places
+
+
+def _document_places(evidence: DocumentEvidence) -> list[Place]:
+    """The document's most mentioned place, for a claim that names none of its own."""
+    tally: Counter[tuple] = Counter()
+    first: dict[tuple, Place] = {}
+    for s in evidence.sentences:
+        for p in s.places:
+            key = (p.name, p.precision, p.country)
+            tally[key] += 1
+            first.setdefault(key, p)
+    if not tally:
+        return []
+    key, _ = tally.most_common(1)[0]
+    return [first[key]]
+
+
+def _date(sentences: list[SentenceEvidence], published: date | None) -> PartialDate | None:
+    candidates = [d for s in sentences for d in s.dates if d.start is not None]
+    if published:
+        candidates = [d for d in candidates if d.start <= published]
+    if candidates:
+        best = min(candidates, key=lambda d: (d.start, -_rank(d.precision)))
+        return best
+    if published:
+        return PartialDate(date(published.year, published.month, 1), "month")
+    return None
+
+
+def _rank(precision: str) -> int:
+    return {"day": 3, "month": 2, "year": 1}.get(precision, 0)
+
+
+def _count(sentences: list[SentenceEvidence]) -> Count | None:
+    for s in sentences:
+        if s.counts:
+            return s.counts[0]
+    return None
+
+
+def _origin(draft: _Draft, evidence: DocumentEvidence, index: int) -> tuple[str | None, list[str], bool]:
+    named = [a for s in draft.sentences + draft.context for a in s.attributions]
+    named.sort(key=lambda a: a.start)
+    if not named and index == 0:
+        named = [a for s in evidence.sentences[:4] for a in s.attributions]
+    if named:
+        first = named[0]
+        via: list[str] = [first.via] if first.via else []
+        for a in named[1:]:
+            if a.who != first.who and a.who not in via and first.who not in a.who:
+                via.append(a.who)
+        return first.who, via[:3], False
+    roles = [a for s in draft.sentences + draft.context for a in s.roles]
+    if roles:
+        return roles[0].who, [], True
+    doc = evidence.doc
+    fallback = doc.outlet or (doc.meta or {}).get("channel")
+    return fallback, [], False
+
+
+def _document_hedged(evidence: DocumentEvidence) -> bool:
+    return any(s.hedged for s in evidence.sentences)
+
+
+def _spans(sentences: list[SentenceEvidence]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for s in sorted(sentences, key=lambda s: s.sentence.start):
+        start, end = s.sentence.start, s.sentence.end
+        if spans and start - spans[-1][1] <= 2:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans

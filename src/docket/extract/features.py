@@ -1,0 +1,98 @@
+"""Per-sentence evidence: which types, actors, places, dates, counts and sources each sentence carries.
+
+This is the one place where the extractors (dates, places, facilities, counts, attribution, taxonomy
+cues) are run over a document; the claim builder only reads the result.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date
+
+from docket.extract.attribution import Attribution, find_attributions, find_roles
+from docket.extract.counts import find_counts, is_people_count
+from docket.extract.dates import find_dates
+from docket.extract.facilities import find_facilities, resolve_facility_region
+from docket.extract.places import find_places
+from docket.extract.sentences import Sentence, split_sentences
+from docket.extract.taxonomy import taxonomy
+from docket.model import Count, Document, Mention, PartialDate, Place
+
+
+@dataclass(slots=True)
+class SentenceEvidence:
+    sentence: Sentence
+    types: dict[str, int] = field(default_factory=dict)  # type -> number of cue hits
+    victims: set[str] = field(default_factory=set)
+    perpetrators: set[str] = field(default_factory=set)
+    places: list[Place] = field(default_factory=list)
+    dates: list[PartialDate] = field(default_factory=list)
+    counts: list[Count] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    roles: list[Attribution] = field(default_factory=list)
+    hedged: bool = False
+    background: bool = False
+
+    @property
+    def has_anchor(self) -> bool:
+        return bool(self.places or self.dates or self.counts)
+
+
+@dataclass(slots=True)
+class DocumentEvidence:
+    doc: Document
+    sentences: list[SentenceEvidence]
+    published: date | None
+
+
+def gather(doc: Document) -> DocumentEvidence:
+    text = doc.text
+    lang = doc.language
+    published = doc.published.start if doc.published and doc.published.start else None
+    sentences = split_sentences(text)
+    evidence = [SentenceEvidence(s) for s in sentences]
+    if not sentences:
+        return DocumentEvidence(doc, evidence, published)
+    starts = [s.start for s in sentences]
+
+    def owner(pos: int) -> SentenceEvidence:
+        return evidence[max(0, bisect_right(starts, pos) - 1)]
+
+    tax = taxonomy()
+    for name, event_type in tax.types.items():
+        for m in event_type.cue.finditer(text):
+            ev = owner(m.start())
+            ev.types[name] = ev.types.get(name, 0) + 1
+    for name, group in tax.actors.items():
+        if group.cue is None:
+            continue
+        for m in group.cue.finditer(text):
+            target = owner(m.start()).victims if group.role == "victim" else owner(m.start()).perpetrators
+            target.add(name)
+    for m in tax.hedge.finditer(text):
+        owner(m.start()).hedged = True
+    for m in tax.background.finditer(text):
+        owner(m.start()).background = True
+
+    place_mentions = find_places(text, lang)
+    for mention in place_mentions:
+        owner(mention.start).places.append(mention.value)  # type: ignore[arg-type]
+    for mention in find_facilities(text, lang):
+        place = resolve_facility_region(mention, place_mentions, text)
+        owner(mention.start).places.insert(0, place)
+    for mention in find_dates(text, published, lang):
+        owner(mention.start).dates.append(mention.value)  # type: ignore[arg-type]
+    for mention in find_counts(text, lang):
+        if is_people_count(mention):
+            owner(mention.start).counts.append(_count_of(mention))
+    for attribution in find_attributions(text):
+        owner(attribution.start).attributions.append(attribution)
+    for role in find_roles(text):
+        owner(role.start).roles.append(role)
+    return DocumentEvidence(doc, evidence, published)
+
+
+def _count_of(mention: Mention) -> Count:
+    value = mention.value
+    return value if isinstance(value, Count) else value.count  # type: ignore[union-attr]

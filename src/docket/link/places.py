@@ -1,0 +1,112 @@
+"""How two sets of places relate: same facility, same settlement, same region, same country, or apart."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from docket.link.entities import canonical_key
+from docket.model import Place
+
+SAME_SETTLEMENT_KM = 25.0
+VETO = -99.0
+
+_ADMIN_WORDS = re.compile(
+    r"\b(oblast|region|krai|kray|republic|respublika|of|the|autonomous|okrug|city|"
+    r"область|край|республика|автономный|округ|республіка|область|город|місто)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"(?:№|No\.?|N|#|-)\s*(\d{1,3})\b|\b(\d{1,3})\b")
+
+
+@lru_cache(maxsize=1)
+def _kinds() -> list[tuple[str, list[re.Pattern[str]]]]:
+    text = resources.files("docket.data").joinpath("facility_kinds.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)["kinds"]
+    return [(code, [re.compile(p, re.IGNORECASE) for p in pats]) for code, pats in data.items()]
+
+
+def admin_key(name: str | None) -> str:
+    """'Republic of Buryatia' / 'Buryatia' / 'Бурятия' meet; '' when unknown."""
+    return canonical_key(_ADMIN_WORDS.sub(" ", name or ""))
+
+
+def facility_key(name: str, admin1: str | None = None) -> str | None:
+    """'Penal colony No. 6 (IK-6), Yoshkar-Ola' in Mari El -> 'marel:IK-6'; None if no kind or number."""
+    kind = next((code for code, pats in _kinds() if any(p.search(name) for p in pats)), None)
+    match = _NUMBER.search(name)
+    if kind is None or match is None:
+        return None
+    return f"{admin_key(admin1)}:{kind}-{int(match.group(1) or match.group(2))}"
+
+
+def facility_keys(places: list[Place], names: list[str] = ()) -> set[str]:
+    keys = {facility_key(p.name, p.admin1) for p in places if p.precision == "facility"}
+    admin = next((p.admin1 for p in places if p.admin1), None)
+    keys |= {facility_key(n, admin) for n in names}
+    return {k for k in keys if k}
+
+
+def km(a: Place, b: Place) -> float | None:
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return None
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _local(p: Place) -> bool:
+    return p.precision in ("facility", "settlement")
+
+
+def same_locality(a: Place, b: Place) -> bool:
+    d = km(a, b)
+    if d is not None:
+        return d <= SAME_SETTLEMENT_KM
+    return canonical_key(a.name) == canonical_key(b.name) != ""
+
+
+def _admins(places: list[Place]) -> set[str]:
+    return {admin_key(p.admin1 or (p.name if p.precision == "region" else "")) for p in places} - {""}
+
+
+def _countries(places: list[Place]) -> set[str]:
+    return {(p.country or "").upper() for p in places} - {""}
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMatch:
+    score: float
+    level: str  # facility | settlement | region | country | none | apart
+
+
+def compare(a: list[Place], b: list[Place], fac_a: set[str], fac_b: set[str]) -> PlaceMatch:
+    """The finest level at which two place lists agree; ``apart`` when they name different places."""
+    if not a and not b:
+        return PlaceMatch(0.1, "none")
+    if fac_a and fac_b:
+        if fac_a & fac_b:
+            return PlaceMatch(1.0, "facility")
+        return PlaceMatch(VETO, "apart")
+    if not a or not b:
+        return PlaceMatch(0.15, "none")
+    ca, cb = _countries(a), _countries(b)
+    if ca and cb and not ca & cb:
+        return PlaceMatch(VETO, "apart")
+    la, lb = [p for p in a if _local(p)], [p for p in b if _local(p)]
+    if la and lb:
+        if any(same_locality(p, q) for p in la for q in lb):
+            return PlaceMatch(0.9, "settlement")
+        return PlaceMatch(VETO, "apart")
+    aa, ab = _admins(a), _admins(b)
+    if aa and ab:
+        if aa & ab:
+            return PlaceMatch(0.55, "region")
+        return PlaceMatch(VETO, "apart")
+    return PlaceMatch(0.3, "country")

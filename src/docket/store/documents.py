@@ -1,0 +1,85 @@
+"""Repository for the documents table: save, read back, list, and the row hash custody records."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, select
+
+from docket.model import Document, PartialDate, parse_iso_partial
+from docket.store.schema import claims, documents
+
+
+def document_row(doc: Document, ingested_at: str) -> dict[str, Any]:
+    published = doc.published
+    return {
+        "id": doc.id,
+        "name": doc.name,
+        "blob_sha256": doc.blob_sha256,
+        "format": doc.format,
+        "source_path": doc.source_path,
+        "parent_id": doc.parent_id,
+        "part": doc.part,
+        "title": doc.title,
+        "outlet": doc.outlet,
+        "url": doc.url,
+        "language": doc.language,
+        "published_start": published.iso(published.start) if published else None,
+        "published_end": published.iso(published.end) if published else None,
+        "published_precision": published.precision if published else None,
+        "published_source": doc.published_source,
+        "collected_by": doc.collected_by,
+        "collected_at": doc.collected_at,
+        "raw_text": doc.raw_text,
+        "text": doc.text,
+        "meta": json.dumps(doc.meta, ensure_ascii=False, sort_keys=True, default=str),
+        "status": doc.status,
+        "error": doc.error,
+        "ingested_at": ingested_at,
+    }
+
+
+def document_exists(conn: Connection, document_id: str) -> bool:
+    return conn.execute(select(documents.c.id).where(documents.c.id == document_id)).first() is not None
+
+
+def save_document(conn: Connection, doc: Document, ingested_at: str) -> dict[str, Any]:
+    """Insert the document; returns the row as stored."""
+    conn.execute(documents.insert().values(**document_row(doc, ingested_at)))
+    row = get_document_row(conn, doc.id)
+    assert row is not None
+    return dict(row._mapping)
+
+
+def get_document_row(conn: Connection, document_id: str) -> Row | None:
+    return conn.execute(select(documents).where(documents.c.id == document_id)).first()
+
+
+def row_hash(row: Mapping[str, Any]) -> str:
+    """SHA-256 of a row's columns as canonical JSON; custody records it, verify recomputes it."""
+    canonical = json.dumps(dict(row), ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def list_documents(conn: Connection, *, failed_only: bool = False, limit: int | None = None) -> list[Row]:
+    n_claims = (
+        select(func.count()).select_from(claims).where(claims.c.document_id == documents.c.id).scalar_subquery()
+    )
+    query = select(documents, n_claims.label("n_claims")).order_by(documents.c.name, documents.c.id)
+    if failed_only:
+        query = query.where(documents.c.status == "failed")
+    if limit:
+        query = query.limit(limit)
+    return list(conn.execute(query))
+
+
+def published_of(row: Mapping[str, Any]) -> PartialDate | None:
+    start = row.get("published_start")
+    if not start:
+        return None
+    return PartialDate(
+        parse_iso_partial(start), row.get("published_precision") or "day", parse_iso_partial(row.get("published_end"))
+    )

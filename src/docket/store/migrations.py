@@ -1,0 +1,58 @@
+"""Numbered schema migrations, recorded in ``store_meta.schema_version``.
+
+A new store is created from ``schema.metadata`` and stamped with the latest version; an older store
+runs each missing migration in its own transaction. Append new steps to ``MIGRATIONS``; never edit
+or reorder the ones already released.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, inspect, select
+
+from docket.store.schema import metadata, store_meta
+
+Migration = Callable[[Connection], None]
+
+
+def _m001_baseline(conn: Connection) -> None:
+    metadata.create_all(conn)
+
+
+MIGRATIONS: list[Migration] = [_m001_baseline]
+LATEST = len(MIGRATIONS)
+
+
+def current_version(conn: Connection) -> int:
+    if not inspect(conn).has_table(store_meta.name):
+        return 0
+    value = conn.execute(select(store_meta.c.value).where(store_meta.c.key == "schema_version")).scalar()
+    return int(value) if value else 0
+
+
+def _set_meta(conn: Connection, key: str, value: str) -> None:
+    updated = conn.execute(store_meta.update().where(store_meta.c.key == key).values(value=value)).rowcount
+    if not updated:
+        conn.execute(store_meta.insert().values(key=key, value=value))
+
+
+def migrate(engine: Engine) -> int:
+    """Bring the store to the latest schema; returns the version it is now at."""
+    write = engine.execution_options(docket_write=True)
+    with write.begin() as conn:
+        version = current_version(conn)
+        if version == 0:
+            metadata.create_all(conn)
+            _set_meta(conn, "schema_version", str(LATEST))
+            _set_meta(conn, "created_at", datetime.now(UTC).isoformat(timespec="seconds"))
+            return LATEST
+    for number in range(version + 1, LATEST + 1):
+        with write.begin() as conn:
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            if current_version(conn) >= number:
+                continue
+            MIGRATIONS[number - 1](conn)
+            _set_meta(conn, "schema_version", str(number))
+    return max(version, LATEST)

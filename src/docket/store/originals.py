@@ -1,0 +1,25 @@
+"""Repository for the blobs table: which originals are stored, under which first name."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Row, select
+
+from docket.store.schema import blobs
+
+
+def find_blob(conn: Connection, sha256: str) -> Row | None:
+    return conn.execute(select(blobs).where(blobs.c.sha256 == sha256)).first()
+
+
+def add_blob(
+    conn: Connection, *, sha256: str, size: int, media_type: str | None, first_name: str, storage_uri: str, at: str
+) -> None:
+    conn.execute(
+        blobs.insert().values(
+            sha256=sha256, size=size, media_type=media_type, first_name=first_name, storage_uri=storage_uri, stored_at=at
+        )
+    )
+
+
+def all_blobs(conn: Connection) -> list[Row]:
+    return list(conn.execute(select(blobs).order_by(blobs.c.sha256)))
