@@ -50,7 +50,7 @@ def user_errors() -> Iterator[None]:
         yield
     except (UserError, FileNotFoundError, NotADirectoryError, PermissionError, ArgumentError, OperationalError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        err.print(f"[red]error:[/red] {escape(message)}")
+        err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -141,7 +141,8 @@ def incidents(
             rows = list_incidents(conn, flt)
             sources = sources_of(conn, [r["id"] for r in rows])
         table = Table(title=f"{len(rows)} incidents", show_lines=False)
-        for col in ("id", "types", "date", "place", "count", "victims", "perpetrators", "status", "origins", "docs"):
+        table.add_column("id", no_wrap=True)
+        for col in ("types", "date", "place", "count", "victims", "perpetrators", "status", "origins", "docs"):
             table.add_column(col, overflow="fold")
         for r in rows:
             docs = {doc["name"] for _, doc in sources.get(r["id"], [])}
@@ -202,7 +203,8 @@ def documents(
         with store.read() as conn:
             rows = list_documents(conn, failed_only=failed, limit=limit)
         table = Table(title=f"{len(rows)} documents")
-        for col in ("name", "part", "format", "lang", "published", "status", "claims", "error"):
+        table.add_column("name", no_wrap=True)
+        for col in ("part", "format", "lang", "published", "status", "claims", "error"):
             table.add_column(col, overflow="fold")
         for r in rows:
             m = r._mapping

@@ -132,15 +132,16 @@ def _failed_document(result: Any) -> Document:
         id=stable_id("doc", sha or str(result.path), ""),
         name=result.name,
         blob_sha256=sha,
-        format=_format_of(result.media_type),
+        format=_format_of(result.name, result.media_type),
         source_path=str(result.path or ""),
         status="failed",
         error=result.error,
     )
 
 
-def _format_of(media_type: str | None) -> str:
-    return (media_type or "unknown").rsplit("/", 1)[-1][:16]
+def _format_of(name: str, media_type: str | None) -> str:
+    suffix = Path(name).suffix.lstrip(".").lower()
+    return (suffix or (media_type or "unknown").rsplit("/", 1)[-1])[:16]
 
 
 def _put_blobs(store: Store, prepared: _Prepared) -> None:

@@ -36,7 +36,10 @@ def make_pdf(pages: list[str], title: str | None = None) -> bytes:
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
     out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, info_id, xref)
+        len(objects) + 1,
+        info_id,
+        xref,
+    )
     return bytes(out)
 
 

@@ -21,8 +21,34 @@ from docket.model import PRECISION_RANK, Mention, PartialDate
 _YEAR = r"(?:19|20)\d{2}"
 
 
-def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+def word_alternation(words: list[str]) -> str:
+    """A regex alternation of ``words`` as a prefix trie (longest match first).
+
+    Python's ``re`` tries plain alternatives one by one; a trie fails at the first wrong character,
+    which keeps the big month/number-word patterns fast.
+    """
+    trie: dict = {}
+    for word in set(words):
+        if not word:
+            continue
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict) -> str:
+    branches = [re.escape(ch) + _trie_regex(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        return "(?:" + body + ")?"
+    return body
+
+
+_alt = word_alternation
 
 
 def _cased(form: str, lang: str) -> list[str]:
@@ -439,3 +465,8 @@ def find_dates(text: str, published: date | None, lang: str | None = None) -> li
             out.append(Mention("date", a.start, a.end, text[a.start : a.end], value))
         i += 1
     return out
+
+
+def month_number(word: str) -> int | None:
+    """The month a word names in any of the languages («октября» -> 10), else None."""
+    return _lexicon().month.get(word.rstrip("."))

@@ -60,21 +60,20 @@ class Gazetteer:
     case_sensitive: dict[str, tuple[int, ...]]  # all-caps acronyms (LPR, ЛНР, РФ), matched as written
     regions: dict[str, int]  # English admin1 name -> region entry id
     region_cores: dict[str, int]  # normalised bare core ("donetsk", "luhansk") -> region entry id
-    _fuzzy: dict[str, tuple[int, ...]] | None = None
+    _fuzzy: dict[str, tuple[str, ...]] | None = None
 
-    def fuzzy_index(self) -> dict[str, tuple[int, ...]]:
-        """Deletion neighbourhood (one letter dropped) of the loose keys of bigger places, built once."""
+    def fuzzy_index(self) -> dict[str, tuple[str, ...]]:
+        """Loose keys of bigger places by every one-letter deletion of them (and themselves), built once."""
         if self._fuzzy is None:
-            index: dict[str, set[int]] = {}
+            index: dict[str, set[str]] = {}
             for key, ids in self.loose.items():
                 if " " in key or len(key) < 6:
                     continue
-                big = tuple(i for i in ids if self.entries[i].population >= 10_000
-                            or self.entries[i].kind != SETTLEMENT)
-                if not big:
+                if not any(self.entries[i].population >= 10_000 or self.entries[i].kind != SETTLEMENT
+                           for i in ids):
                     continue
                 for variant in {key, *(key[:k] + key[k + 1:] for k in range(len(key)))}:
-                    index.setdefault(variant, set()).update(big)
+                    index.setdefault(variant, set()).add(key)
             self._fuzzy = {k: tuple(v) for k, v in index.items()}
         return self._fuzzy
 

@@ -13,8 +13,9 @@ def limit_for(fmt: str) -> int:
     return PDF_LIMIT if fmt == "pdf" else TEXT_LIMIT
 
 
-def limit_label(fmt: str) -> str:
-    return f"{limit_for(fmt) // MiB} MiB"
+def over_limit(name: str, size: int, fmt: str) -> str:
+    kind = "PDF" if fmt == "pdf" else "text"
+    return f"{name}: {human_size(size)} is over the {limit_for(fmt) // MiB} MiB limit for a {kind} report"
 
 
 def human_size(size: int) -> str:

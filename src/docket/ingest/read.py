@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import PurePath
 from typing import BinaryIO
 
-from docket.ingest.limits import HEAD_SIZE, MAX_EMBED_DEPTH, human_size, limit_for, limit_label
+from docket.ingest.limits import HEAD_SIZE, MAX_EMBED_DEPTH, limit_for, over_limit
 from docket.ingest.readers.base import Attachment, FileContext, ReadError
 from docket.ingest.readers.email import read_email
 from docket.ingest.readers.html import read_html
@@ -87,8 +87,7 @@ def _read_file(source: Source) -> ReadResult:
                     size,
                     MEDIA_TYPES[fmt],
                     path=path,
-                    error=f"{name}: {human_size(size)} is over the {limit_label(fmt)} "
-                    f"limit for a {'PDF' if fmt == 'pdf' else 'text'} report",
+                    error=over_limit(name, size, fmt),
                 )
             data = head + fh.read()
     except IsADirectoryError:
@@ -121,7 +120,7 @@ def _read_data(
         result.error = f"{name}: empty file"
         return result
     if len(data) > limit_for(fmt):
-        result.error = f"{name}: {human_size(len(data))} is over the {limit_label(fmt)} limit for a report"
+        result.error = over_limit(name, len(data), fmt)
         return result
     if fmt == "binary":
         result.error = f"{name}: binary data, not a text report ({binary_kind(data[:HEAD_SIZE])})"

@@ -103,7 +103,7 @@ def sniff(head: bytes, name: str) -> str:
         return "telegram"
     if by_ext in ("html", "md", "txt", "telegram"):
         return by_ext
-    if by_ext == "eml":
+    if by_ext == "eml" and _HEADER_LINE.match(text.lstrip()):
         return "eml"
     if _HTML_ANYWHERE.search(text[:4096]):
         return "html"

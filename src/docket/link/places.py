@@ -52,6 +52,17 @@ def facility_keys(places: list[Place], names: list[str] = ()) -> set[str]:
     return {k for k in keys if k}
 
 
+def facilities_meet(a: set[str], b: set[str]) -> bool:
+    """Some facility in both: same kind and number, in the same region where both regions are known."""
+    for x in a:
+        admin_x, _, unit_x = x.rpartition(":")
+        for y in b:
+            admin_y, _, unit_y = y.rpartition(":")
+            if unit_x == unit_y and (admin_x == admin_y or not admin_x or not admin_y):
+                return True
+    return False
+
+
 def km(a: Place, b: Place) -> float | None:
     if None in (a.lat, a.lon, b.lat, b.lon):
         return None
@@ -70,6 +81,10 @@ def same_locality(a: Place, b: Place) -> bool:
     if d is not None:
         return d <= SAME_SETTLEMENT_KM
     return canonical_key(a.name) == canonical_key(b.name) != ""
+
+
+def _country_only(places: list[Place]) -> bool:
+    return all(p.precision == "country" for p in places)
 
 
 def _admins(places: list[Place]) -> set[str]:
@@ -91,7 +106,7 @@ def compare(a: list[Place], b: list[Place], fac_a: set[str], fac_b: set[str]) ->
     if not a and not b:
         return PlaceMatch(0.1, "none")
     if fac_a and fac_b:
-        if fac_a & fac_b:
+        if facilities_meet(fac_a, fac_b):
             return PlaceMatch(1.0, "facility")
         return PlaceMatch(VETO, "apart")
     if not a or not b:
@@ -99,6 +114,10 @@ def compare(a: list[Place], b: list[Place], fac_a: set[str], fac_b: set[str]) ->
     ca, cb = _countries(a), _countries(b)
     if ca and cb and not ca & cb:
         return PlaceMatch(VETO, "apart")
+    vague_a, vague_b = _country_only(a), _country_only(b)
+    if vague_a != vague_b:
+        # a nationwide statement is rarely the same happening as a located one
+        return PlaceMatch(-0.3, "country")
     la, lb = [p for p in a if _local(p)], [p for p in b if _local(p)]
     if la and lb:
         if any(same_locality(p, q) for p in la for q in lb):

@@ -150,6 +150,14 @@ def incident_claims(conn: Connection, incident_id: str) -> list[dict]:
     return [json.loads(r.data) for r in rows]
 
 
+def incidents_of_documents(conn: Connection, doc_ids: Iterable[str]) -> set[str]:
+    ids = list(set(doc_ids))
+    if not ids:
+        return set()
+    rows = conn.execute(select(claims.c.incident_id).where(claims.c.document_id.in_(ids)).distinct())
+    return {r.incident_id for r in rows if r.incident_id}
+
+
 def move_claims(conn: Connection, claim_ids: list[str], incident_id: str) -> None:
     if claim_ids:
         conn.execute(claims.update().where(claims.c.id.in_(claim_ids)).values(incident_id=incident_id))

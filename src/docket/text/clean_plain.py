@@ -14,7 +14,10 @@ from docket.text.boilerplate import patterns
 from docket.text.dates import find_dates
 
 TRAILER_MAX_CHARS = 1200  # a footer opener drops the rest only if this little text follows it
-LIST_ITEM_MAX_CHARS = 160
+LIST_ITEM_MAX_CHARS = 160  # an unmarked headline under a "Read also" header
+LIST_BULLET_MAX_CHARS = 300  # a bulleted one
+LINE_PATTERN_MAX_CHARS = 400
+CREDIT_MAX_CHARS = 100
 HEAD_ZONE = 8  # datelines and kicker lines are only dropped this close to the start ...
 TAIL_ZONE = 6  # ... or the end
 
@@ -22,7 +25,7 @@ _SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _BULLET = re.compile(r"^(?:[-*•▪◦·–—]|\d{1,2}[.)])\s+")
 _NAV_SPLIT = re.compile(r"\s*[|·•/]\s*|\s{2,}")
-_TERMINAL = re.compile(r"[.!?…:;»\"”)\]]$")
+_TERMINAL = re.compile(r"[.!?…:;»\"”)\]。！？]$")
 _WORD = re.compile(r"\w+")
 
 
@@ -55,6 +58,8 @@ def _words(line: str) -> int:
 
 def _is_nav(line: str) -> bool:
     """Menus and section paths: three or more short segments separated by pipes, dots or wide gaps."""
+    if line.startswith("|") and line.endswith("|"):  # a table row
+        return False
     segments = [s for s in _NAV_SPLIT.split(line) if s]
     if len(segments) < 3:
         return False
@@ -73,7 +78,7 @@ def _is_metadata_line(line: str) -> bool:
         rest = rest[: d.start] + " | " + rest[d.end :]
     rest = re.sub(r"\b\d{1,2}:\d{2}\b", " ", rest)
     segments = [s for s in re.split(r"\s*[|·•,]\s*|\s{2,}", rest) if _WORD.search(s)]
-    return all(_words(s) <= 4 and not _TERMINAL.search(s.strip("*_ ")) for s in segments)
+    return all(_words(s) <= 4 and not re.search(r"[.!?…]$", s.strip("*_ ")) for s in segments)
 
 
 def _same(a: str, b: str) -> bool:
@@ -82,8 +87,9 @@ def _same(a: str, b: str) -> bool:
 
 def filter_units(units: list[str]) -> list[str]:
     p = patterns()
+    nav = [_is_nav(u.strip()) for u in units]
     units = [_SPACE.sub(" ", u).strip() for u in units]
-    units = [p.credit.sub("", u).strip() for u in units]
+    units = [p.credit.sub("", u).strip() if ":" in u[-CREDIT_MAX_CHARS:] else u for u in units]
     keep: list[str] = []
     n = len(units)
     in_list = False
@@ -92,9 +98,14 @@ def filter_units(units: list[str]) -> list[str]:
         if not bare:
             continue
         if in_list:
-            if len(bare) <= LIST_ITEM_MAX_CHARS and (_BULLET.match(bare) or not _TERMINAL.search(bare)):
+            if _BULLET.match(bare) and len(bare) <= LIST_BULLET_MAX_CHARS:
+                continue
+            if len(bare) <= LIST_ITEM_MAX_CHARS and not _TERMINAL.search(bare):
                 continue
             in_list = False
+        if len(bare) > LINE_PATTERN_MAX_CHARS:  # boilerplate lines are short; spare the regexes
+            keep.append(bare)
+            continue
         if p.lists.fullmatch(bare):
             in_list = True
             continue
@@ -102,7 +113,7 @@ def filter_units(units: list[str]) -> list[str]:
             if sum(len(u) for u in units[i + 1 :]) <= TRAILER_MAX_CHARS:
                 break
             continue
-        if p.drop.fullmatch(bare) or p.inline.match(bare) or _is_nav(bare):
+        if nav[i] or p.drop.fullmatch(bare) or p.inline.match(bare):
             continue
         near_edge = i < HEAD_ZONE or i >= n - TAIL_ZONE
         if near_edge and _is_metadata_line(bare):
@@ -120,7 +131,7 @@ def _trim_edges(units: list[str]) -> list[str]:
     while start < len(units) and _words(units[start]) <= 2 and start < HEAD_ZONE:
         start += 1
     end = len(units)
-    while end > start and _words(units[end - 1]) <= 3 and not _TERMINAL.search(units[end - 1]):
+    while end > start and _words(units[end - 1]) <= 3 and len(units[end - 1]) < 40 and not _TERMINAL.search(units[end - 1]):
         if re.match(r"https?://", units[end - 1]):
             break
         end -= 1

@@ -6,7 +6,7 @@ import io
 import logging
 
 from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
+from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from docket.ingest.dates import parse_pdf_date
 from docket.ingest.decode import normalise
@@ -32,7 +32,7 @@ def read_pdf(data: bytes, ctx: FileContext) -> list[Document]:
         raise
     except (FileNotDecryptedError, DependencyError) as exc:
         raise ReadError("encrypted PDF (password required)") from exc
-    except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+    except Exception as exc:  # pypdf raises many kinds of errors on malformed input; all mean damage
         raise ReadError(f"truncated or damaged PDF ({type(exc).__name__})") from exc
     pages = [normalise(p).strip() for p in pages]
     if not any(pages):

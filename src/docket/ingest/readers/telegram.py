@@ -56,6 +56,8 @@ def _message_document(message: object, chat: dict, ctx: FileContext, decode_meta
     if not isinstance(message, dict) or message.get("type", "message") != "message":
         return None
     text, links = message_text(message.get("text"))
+    if not text.strip() and isinstance(message.get("text_entities"), list):
+        text, links = message_text(message["text_entities"])
     text = normalise(text)
     if not text.strip() or message.get("id") is None:
         return None

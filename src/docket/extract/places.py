@@ -1,0 +1,286 @@
+"""Places named in a document: settlements, first-level divisions and countries, from the gazetteer.
+
+One pass over the word tokens: at each capitalised token the longest run of up to five tokens whose
+normalised form is a gazetteer key wins (exact key first, then the loose key that absorbs case endings
+and transliteration variants, then a pymorphy3 lemma, then a one-letter fuzzy match on long names).
+Ambiguous names are resolved by the divisions the document itself names, then Russia/Ukraine, then
+population.  No regular expression per place: the cost is a few dict lookups per capitalised token.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+import yaml
+
+from docket.extract.gazetteer import COUNTRY, REGION, SETTLEMENT, Entry, load_gazetteer, loose_key, norm
+from docket.model import Mention, Place
+
+MAX_SPAN = 5
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+_JOINER = re.compile(r"[ \u00a0]?[-‐‑–]?[ \u00a0]?")  # what may stand between the words of one name
+_SENTENCE_END = re.compile(r"[.!?…:;\n]\s*[«\"“(]?\s*$")
+_HOME = ("RU", "UA")
+
+
+@dataclass(slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    key: str  # normalised
+
+
+@dataclass(slots=True)
+class _Match:
+    first: int  # token index
+    last: int
+    ids: tuple[int, ...]
+    how: str  # exact | loose | lemma | fuzzy | acronym
+
+
+@cache
+def _rules() -> dict[str, frozenset[str]]:
+    raw = yaml.safe_load(resources.files("docket.data").joinpath("places.yaml").read_text(encoding="utf-8"))
+    out = {}
+    for name, words in raw.items():
+        keys = {norm(str(w)) for w in words}
+        if name in ("stoplist", "person_like"):
+            keys |= {loose_key(k) for k in keys}
+        out[name] = frozenset(keys)
+    return out
+
+
+@cache
+def _morph(lang: str):  # pragma: no cover - trivial
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=lang)
+
+
+@lru_cache(maxsize=32768)
+def _lemmas(word: str, lang: str | None) -> tuple[str, ...]:
+    langs = [lang] if lang in ("ru", "uk") else ["ru", "uk"]
+    out: list[str] = []
+    for code in langs:
+        for parse in _morph(code).parse(word):
+            form = norm(parse.normal_form)
+            if form not in out:
+                out.append(form)
+    return tuple(out)
+
+
+def _levenshtein(a: str, b: str, limit: int) -> int:
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _tokens(text: str) -> list[_Token]:
+    return [_Token(m.start(), m.end(), m.group(), norm(m.group())) for m in _TOKEN.finditer(text)]
+
+
+def _joined(text: str, tokens: list[_Token], i: int, j: int) -> bool:
+    """Tokens i..j stand next to each other as the words of one name (space or hyphen between)."""
+    return all(_JOINER.fullmatch(text, tokens[k].end, tokens[k + 1].start) for k in range(i, j))
+
+
+def _capitalised(token: _Token) -> bool:
+    return token.text[0].isupper()
+
+
+def _sentence_initial(text: str, token: _Token) -> bool:
+    before = text[max(0, token.start - 4): token.start]
+    return token.start == 0 or bool(_SENTENCE_END.search(before)) or not before.strip()
+
+
+def _lookup(text: str, tokens: list[_Token], i: int, lang: str | None) -> _Match | None:
+    gaz = load_gazetteer()
+    first = tokens[i]
+    if first.text.isupper() and first.text in gaz.case_sensitive:
+        return _Match(i, i, gaz.case_sensitive[first.text], "acronym")
+    for j in range(min(len(tokens), i + MAX_SPAN) - 1, i - 1, -1):
+        if j > i and not _joined(text, tokens, i, j):
+            continue
+        keys = [" ".join(t.key for t in tokens[i: j + 1])]
+        if tokens[j].text.endswith(("'s", "’s")):
+            keys.append(keys[0][:-1])
+        for key in keys:
+            if key in gaz.exact:
+                return _Match(i, j, gaz.exact[key], "exact")
+            if len(key) >= 4 and (lk := loose_key(key)) in gaz.loose:
+                return _Match(i, j, gaz.loose[lk], "loose")
+    word = first.text
+    if "\u0400" <= word[0] <= "\u04ff":
+        for lemma in _lemmas(word, lang):
+            if lemma in gaz.exact:
+                return _Match(i, i, gaz.exact[lemma], "lemma")
+    if len(first.key) >= 7 and not _sentence_initial(text, first):
+        ids = _fuzzy(first.key)
+        if ids:
+            return _Match(i, i, ids, "fuzzy")
+    return None
+
+
+@lru_cache(maxsize=32768)
+def _fuzzy(key: str) -> tuple[int, ...]:
+    """The one place whose name is within a small edit distance of ``key``; empty when none or several."""
+    gaz = load_gazetteer()
+    index = gaz.fuzzy_index()
+    lk = loose_key(key)
+    limit = 1 if len(lk) < 10 else 2
+    found: set[int] = set()
+    for variant in {lk, *(lk[:k] + lk[k + 1:] for k in range(len(lk)))}:
+        for cand in index.get(variant, ()):
+            if _levenshtein(lk, cand, limit) <= limit:
+                found.update(gaz.loose[cand])
+    places = {(gaz.entries[i].name, gaz.entries[i].country) for i in found}
+    return tuple(sorted(found)) if len(places) == 1 else ()
+
+
+def _region_of(entry: Entry) -> Entry | None:
+    gaz = load_gazetteer()
+    if entry.admin1 and entry.admin1 in gaz.regions:
+        return gaz.entries[gaz.regions[entry.admin1]]
+    return None
+
+
+def _choose(ids: tuple[int, ...], context: set[str], local: str | None) -> Entry:
+    gaz = load_gazetteer()
+    cands = [gaz.entries[i] for i in ids]
+    if any(c.kind != SETTLEMENT for c in cands):
+        cands = [c for c in cands if c.kind != SETTLEMENT]
+
+    def score(e: Entry) -> tuple:
+        return (e.admin1 is not None and e.admin1 == local, e.admin1 in context, e.country in _HOME,
+                e.population)
+
+    return max(cands, key=score)
+
+
+def _as_place(entry: Entry, precision: str | None = None, name: str | None = None) -> Place:
+    return Place(
+        name=name or entry.name,
+        precision=precision or entry.kind,  # type: ignore[arg-type]
+        country=entry.country,
+        admin1=entry.admin1,
+        lat=entry.lat,
+        lon=entry.lon,
+        geonames_id=entry.geonames_id if (precision or entry.kind) != REGION else None,
+    )
+
+
+def find_places(text: str, lang: str | None = None) -> list[Mention]:
+    """Every place the text names, in order, each a ``Mention`` of kind "place" holding a ``Place``."""
+    rules = _rules()
+    tokens = _tokens(text)
+    gaz = load_gazetteer()
+    matches: list[_Match] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if not _capitalised(tok):
+            i += 1
+            continue
+        match = _lookup(text, tokens, i, lang)
+        if match is None:
+            i += 1
+            continue
+        if _keep(text, tokens, match, rules, lang):
+            matches.append(match)
+        i = match.last + 1
+
+    # Divisions the document names, and those of its unambiguous settlements, guide ambiguous names.
+    context: set[str] = set()
+    for m in matches:
+        entries = [gaz.entries[k] for k in m.ids]
+        if len({(e.name, e.admin1) for e in entries}) == 1 and entries[0].admin1:
+            context.add(entries[0].admin1)
+
+    mentions: list[Mention] = []
+    for n, m in enumerate(matches):
+        nxt = matches[n + 1] if n + 1 < len(matches) else None
+        local = _following_region(text, tokens, m, nxt)
+        entry = _choose(m.ids, context, local)
+        start, end = tokens[m.first].start, tokens[m.last].end
+        place = _as_place(entry)
+        prev = matches[n - 1] if n else None
+        if local and entry.kind == SETTLEMENT and entry.admin1 != local:
+            # "Heorhiivka, Donetsk" where the gazetteer knows no Heorhiivka in Donetsk Oblast: a place
+            # we cannot pin down, but whose division the text states.
+            region = gaz.entries[gaz.regions[local]] if local in gaz.regions else None
+            if region is not None:
+                place = _as_place(region)
+        elif entry.kind == SETTLEMENT and _is_region_tail(text, tokens, prev, m, context):
+            region = _region_of(entry)
+            if region is not None:
+                place = _as_place(region)
+        elif entry.kind == SETTLEMENT and m.last + 1 < len(tokens):
+            after = tokens[m.last + 1]
+            if after.key in rules["district_words"] and _joined(text, tokens, m.last, m.last + 1):
+                # A district named after its town: the town's division at region precision, but the
+                # town's coordinates, which are nearer the district than the division's capital.
+                place = _as_place(entry, precision="region", name=entry.admin1 or entry.name)
+                end = after.end
+        mentions.append(Mention("place", start, end, text[start:end], place))
+    return mentions
+
+
+def _keep(text: str, tokens: list[_Token], m: _Match, rules: dict, lang: str | None) -> bool:
+    gaz = load_gazetteer()
+    kinds = {gaz.entries[k].kind for k in m.ids}
+    if kinds & {REGION, COUNTRY} or m.how == "acronym":
+        return True
+    key = " ".join(t.key for t in tokens[m.first: m.last + 1])
+    if key in rules["stoplist"] or loose_key(key) in rules["stoplist"]:
+        return False
+    following = tokens[m.last + 1] if m.last + 1 < len(tokens) else None
+    if (following is not None and _capitalised(following) and following.key not in rules["place_followers"]
+            and text[tokens[m.last].end: following.start] == " "
+            and _lookup(text, tokens, m.last + 1, lang) is None):
+        return False  # "Volodymyr Osyechkin", "Владимир Путин": a given name, not a place
+    if key in rules["person_like"] or loose_key(key) in rules["person_like"]:
+        prev = tokens[m.first - 1] if m.first else None
+        return prev is not None and prev.key in rules["locative_cues"]
+    if m.how == "fuzzy" and following is not None and _capitalised(following):
+        return False
+    return True
+
+
+def _following_region(text: str, tokens: list[_Token], m: _Match, nxt: _Match | None) -> str | None:
+    """The division named right after a place ("Zaitseve, Donetsk region", "Bakhmut, Donetsk")."""
+    if nxt is None or text[tokens[m.last].end: tokens[nxt.first].start] not in (", ", " (", ","):
+        return None
+    gaz = load_gazetteer()
+    for k in nxt.ids:
+        e = gaz.entries[k]
+        if e.kind == REGION:
+            return e.admin1
+    key = " ".join(t.key for t in tokens[nxt.first: nxt.last + 1])
+    if key in gaz.region_cores:
+        return gaz.entries[gaz.region_cores[key]].admin1
+    return None
+
+
+def _is_region_tail(text: str, tokens: list[_Token], prev: _Match | None, m: _Match, context: set[str]) -> bool:
+    """``m`` is the bare name of a division after a place: "Kreminna, Luhansk" means Luhansk Oblast."""
+    gaz = load_gazetteer()
+    key = " ".join(t.key for t in tokens[m.first: m.last + 1])
+    if key not in gaz.region_cores or m.first == 0:
+        return False
+    if text[tokens[m.first - 1].end: tokens[m.first].start] not in (", ", ","):
+        return False
+    region = gaz.entries[gaz.region_cores[key]].admin1
+    before = tokens[m.first - 1]
+    if prev is not None and prev.last == m.first - 1:
+        return any(gaz.entries[k].admin1 == region for k in prev.ids if gaz.entries[k].kind == SETTLEMENT)
+    return _capitalised(before) and not _sentence_initial(text, before)

@@ -1,0 +1,52 @@
+"""Shared builders for the link tests: a fresh SQLite store, documents and claims."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine
+
+from docket.model import Claim, Count, Document, PartialDate, Place
+from docket.store.schema import documents, metadata
+
+_ids = itertools.count(1)
+
+
+def make_engine(tmp_path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{tmp_path}/link.db")
+    metadata.create_all(engine)
+    return engine
+
+
+def add_document(
+    conn: Connection, name: str, text: str = "", published: str | None = None, outlet: str | None = None
+) -> Document:
+    pub = PartialDate.from_json({"start": published, "precision": "day"}) if published else None
+    doc = Document(
+        id=f"doc{next(_ids)}", name=name, blob_sha256="0" * 64, format="txt", text=text, outlet=outlet,
+        published=pub,
+    )
+    conn.execute(
+        documents.insert().values(
+            id=doc.id, name=name, blob_sha256=doc.blob_sha256, format="txt", text=text, outlet=outlet,
+            published_start=published, published_precision="day" if published else None, status="ok",
+            ingested_at="test",
+        )
+    )
+    return doc
+
+
+def place(name: str, lat: float, lon: float, admin1: str, country: str = "RU", precision: str = "settlement") -> Place:
+    return Place(name=name, precision=precision, country=country, admin1=admin1, lat=lat, lon=lon)
+
+
+def make_claim(doc: Document, types: list[str], when: str | None, places: list[Place], **kw) -> Claim:
+    date = None
+    if when:
+        date = PartialDate.from_json({"start": when, "precision": {1: "year", 2: "month", 3: "day"}[len(when.split("-"))]})
+    count = kw.pop("count", None)
+    return Claim(
+        id=f"clm{next(_ids)}", document_id=doc.id, types=types, date=date, places=places,
+        count=Count(*count) if isinstance(count, tuple) else count, **kw,
+    )

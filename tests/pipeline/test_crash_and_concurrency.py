@@ -1,0 +1,101 @@
+"""Real processes: a batch killed with SIGKILL and re-run, and two ingests into one store at once."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from docket import custody
+from docket.store import Store
+
+CLI = [sys.executable, "-c", "from docket.cli import app; app()"]
+PLACES = ["Kazan", "Saratov", "Kopeysk", "Ulan-Ude", "Melitopol", "Svatove"]
+
+
+def _write_batch(folder: Path, n: int) -> None:
+    folder.mkdir()
+    for i in range(n):
+        place = PLACES[i % len(PLACES)]
+        (folder / f"r{i:03d}.txt").write_text(
+            f"Report {i}. On {1 + i % 28} October 2022 about {10 + i} mobilized men were held in a basement "
+            f"in {place} after refusing to fight, relatives told the rights group Monitor {i}.\n",
+            encoding="utf-8",
+        )
+
+
+def _docket(data: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, "--data-dir", str(data), *args], capture_output=True, text=True, timeout=300)
+
+
+def _rows(data: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(data / "docket.sqlite", timeout=30)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def _export(data: Path) -> list[str]:
+    result = _docket(data, "export", "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    return sorted(result.stdout.splitlines())
+
+
+def test_killed_batch_rerun_matches_a_clean_run(tmp_path: Path):
+    batch, n = tmp_path / "batch", 80
+    _write_batch(batch, n)
+    killed, clean = tmp_path / "killed", tmp_path / "clean"
+
+    proc = subprocess.Popen([*CLI, "--data-dir", str(killed), "ingest", str(batch)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    stored, deadline = 0, time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if (killed / "docket.sqlite").exists():
+            try:
+                stored = _rows(killed, "SELECT count(*) FROM blobs")[0][0]
+            except sqlite3.OperationalError:
+                stored = 0
+            if stored >= 5:
+                break
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    interrupted = _rows(killed, "SELECT count(*) FROM blobs")[0][0]
+    assert 0 < interrupted < n, "the batch must be killed part-way through"
+
+    rerun = _docket(killed, "ingest", str(batch))
+    assert rerun.returncode == 0, rerun.stderr
+    assert _docket(clean, "ingest", str(batch)).returncode == 0
+
+    for data in (killed, clean):
+        assert _rows(data, "SELECT count(*), count(DISTINCT name) FROM documents") == [(n, n)]
+        assert _rows(data, "SELECT count(*) FROM blobs") == [(n,)]
+        assert custody.verify(Store.open(data)) == []
+    assert _export(killed) == _export(clean)
+    assert _rows(killed, "SELECT id FROM documents ORDER BY id") == _rows(clean, "SELECT id FROM documents ORDER BY id")
+
+
+def test_two_concurrent_ingests_leave_a_valid_chain_and_no_duplicates(tmp_path: Path):
+    batch, n = tmp_path / "batch", 40
+    _write_batch(batch, n)
+    data = tmp_path / "data"
+    Store.open(data).close()
+    procs = [
+        subprocess.Popen([*CLI, "--data-dir", str(data), "ingest", str(batch)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [o[1] for o in outputs]
+    # Each file is processed by exactly one of the two; the other finds its bytes already stored.
+    skipped = sum(int(re.search(r"(\d+) skipped", o[0]).group(1)) for o in outputs)
+    assert skipped == n
+    assert _rows(data, "SELECT count(*), count(DISTINCT blob_sha256) FROM documents") == [(n, n)]
+    assert _rows(data, "SELECT count(*) FROM blobs") == [(n,)]
+    assert custody.verify(Store.open(data)) == []
