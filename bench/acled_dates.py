@@ -70,15 +70,19 @@ def main(path: Path) -> None:
         if n is not None:
             stated += 1
             agree += n == r["fatalities"]
-    print(f"fatalities: note states a killed/dead people count in {stated} records; "
-          f"equal to ACLED fatalities in {agree} ({agree / max(stated, 1):.1%})")
+    print(
+        f"fatalities: note states a killed/dead people count in {stated} records; "
+        f"equal to ACLED fatalities in {agree} ({agree / max(stated, 1):.1%})"
+    )
     chars = sum(len(r["notes"]) for r in records)
     t1 = time.perf_counter()
     for r in records:
         find_dates(r["notes"], None, "en")
         find_counts(r["notes"], "en")
     t2 = time.perf_counter()
-    print(f"throughput (dates+counts, warm): {chars / (t2 - t1) / 1000:.0f} k chars/s; total run {t2 - t0:.1f}s")
+    print(
+        f"throughput (dates+counts, warm): {chars / (t2 - t1) / 1000:.0f} k chars/s; total run {t2 - t0:.1f}s"
+    )
 
 
 if __name__ == "__main__":

@@ -44,8 +44,12 @@ def document(name: str, published: str | None, docs_dir: Path) -> Document:
     path = docs_dir / name
     text = path.read_text("utf-8", errors="replace") if path.exists() else ""
     return Document(
-        id=stable_id("doc", name), name=name, blob_sha256="0" * 64, format=path.suffix.lstrip("."),
-        published=partial(published), text=text,
+        id=stable_id("doc", name),
+        name=name,
+        blob_sha256="0" * 64,
+        format=path.suffix.lstrip("."),
+        published=partial(published),
+        text=text,
     )
 
 
@@ -53,9 +57,16 @@ def insert_document(conn: Connection, doc: Document) -> None:
     p = doc.published
     conn.execute(
         documents.insert().values(
-            id=doc.id, name=doc.name, blob_sha256=doc.blob_sha256, format=doc.format, text=doc.text,
-            outlet=doc.outlet, published_start=p.iso(p.start) if p else None,
-            published_precision=p.precision if p else None, status="ok", ingested_at="bench",
+            id=doc.id,
+            name=doc.name,
+            blob_sha256=doc.blob_sha256,
+            format=doc.format,
+            text=doc.text,
+            outlet=doc.outlet,
+            published_start=p.iso(p.start) if p else None,
+            published_precision=p.precision if p else None,
+            status="ok",
+            ingested_at="bench",
         )
     )
 
@@ -81,7 +92,11 @@ def export(conn: Connection) -> list[dict]:
             {
                 "id": row["id"],
                 "types": json.loads(row["types"]),
-                "date": {"start": row["date_start"], "end": row["date_end"], "precision": row["date_precision"]},
+                "date": {
+                    "start": row["date_start"],
+                    "end": row["date_end"],
+                    "precision": row["date_precision"],
+                },
                 "places": json.loads(row["places"] or "[]"),
                 "count": json.loads(row["count"]) if row["count"] else None,
                 "victims": json.loads(row["victims"] or "[]"),
@@ -123,9 +138,11 @@ def main() -> None:
     for name, gold in runs.items():
         r = scorer.score(gold, preds, verbose=args.verbose)
         inc, lk = r["incidents"], r["linking"]
-        print(f"{name:12s} incident F1 {inc['f1']:.3f}  linking P {lk['precision'] or 0:.3f} "
-              f"R {lk['recall'] or 0:.3f} F1 {lk['f1'] or 0:.3f} (tp {lk['tp']} fp {lk['fp']} fn {lk['fn']})"
-              f"  score {r['score']:.3f}")
+        print(
+            f"{name:12s} incident F1 {inc['f1']:.3f}  linking P {lk['precision'] or 0:.3f} "
+            f"R {lk['recall'] or 0:.3f} F1 {lk['f1'] or 0:.3f} (tp {lk['tp']} fp {lk['fp']} fn {lk['fn']})"
+            f"  score {r['score']:.3f}"
+        )
         if args.verbose:
             print("\n".join(r["details"]), file=sys.stderr)
 

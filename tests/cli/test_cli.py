@@ -59,7 +59,7 @@ def test_documents_lists_every_example_and_failed_filter(runner, data, tmp_path)
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 nothing")
     runner.invoke(app, ["--data-dir", str(data), "ingest", str(tmp_path / "broken.pdf")])
     failed = runner.invoke(app, ["--data-dir", str(data), "documents", "--failed"], terminal_width=200)
-    assert "broken.pdf" in failed.output and "kopeysk" not in failed.output and "damaged" in failed.output
+    assert "broken.pdf" in failed.output and "kopeysk" not in failed.output and "1 documents" in failed.output
 
 
 def test_export_writes_jsonl_and_csv_and_logs_custody(runner, data, tmp_path):

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 
-from linkkit import add_document, make_claim, make_engine, place
+from linkkit import COPY, STORY, add_document, make_claim, make_engine, place
 from sqlalchemy import func, select
 
-from docket.link import explain_corroboration, incident_sources, link_document, unmerge
+from docket.link import explain_corroboration, incident_sources, link_document, refresh, unmerge
 from docket.store.schema import claims, incidents, merges
-from test_syndication import COPY, STORY
 
-IK6 = place("Penal colony No. 6 (IK-6), Yoshkar-Ola", 56.63, 47.89, "Republic of Mari El", precision="facility")
+IK6 = place(
+    "Penal colony No. 6 (IK-6), Yoshkar-Ola", 56.63, 47.89, "Republic of Mari El", precision="facility"
+)
 YOLA = place("Yoshkar-Ola", 56.63, 47.89, "Republic of Mari El")
 ZAITSEVE = place("Zaitseve", 48.36, 38.02, "Donetsk Oblast", country="UA")
 ZAITSEVE_RU = place("Зайцево", 48.36, 38.02, "Donetsk Oblast", country="UA")
@@ -25,12 +26,28 @@ def test_one_happening_in_two_languages_merges(tmp_path):
     engine = make_engine(tmp_path)
     with engine.begin() as conn:
         en = add_document(conn, "en.txt", published="2022-11-15")
-        a = make_claim(en, ["detention", "refusal_to_serve"], "2022-10", [ZAITSEVE], count=(250, "approx"),
-                       victims=["mobilized"], perpetrators=["military_command"], origin="Current Time")
+        a = make_claim(
+            en,
+            ["detention", "refusal_to_serve"],
+            "2022-10",
+            [ZAITSEVE],
+            count=(250, "approx"),
+            victims=["mobilized"],
+            perpetrators=["military_command"],
+            origin="Current Time",
+        )
         link_document(conn, en, [a])
         ru = add_document(conn, "ru.txt", published="2022-11-16")
-        b = make_claim(ru, ["detention"], "2022-10", [ZAITSEVE_RU], count=(300, "approx"),
-                       victims=["mobilized"], perpetrators=["military_command"], origin="Астра")
+        b = make_claim(
+            ru,
+            ["detention"],
+            "2022-10",
+            [ZAITSEVE_RU],
+            count=(300, "approx"),
+            victims=["mobilized"],
+            perpetrators=["military_command"],
+            origin="Астра",
+        )
         touched = link_document(conn, ru, [b])
         assert touched == [_incident_of(conn, a.id)] == [_incident_of(conn, b.id)]
         row = conn.execute(select(incidents).where(incidents.c.id == touched[0])).mappings().one()
@@ -47,8 +64,13 @@ def test_same_place_different_months_and_different_facilities_stay_apart(tmp_pat
         link_document(conn, d1, [a])
         d2 = add_document(conn, "2.txt", published="2022-12-02")
         later = make_claim(d2, ["recruitment"], "2022-11", [IK6, YOLA], count=(150, "approx"))
-        other = make_claim(d2, ["recruitment"], "2022-09", [place("Colony No. 4 (IK-4)", 56.6, 47.9,
-                           "Republic of Mari El", precision="facility")], count=(150, "approx"))
+        other = make_claim(
+            d2,
+            ["recruitment"],
+            "2022-09",
+            [place("Colony No. 4 (IK-4)", 56.6, 47.9, "Republic of Mari El", precision="facility")],
+            count=(150, "approx"),
+        )
         link_document(conn, d2, [later, other])
         assert len({_incident_of(conn, c.id) for c in (a, later, other)}) == 3
 
@@ -125,17 +147,31 @@ def test_reviewer_lock_and_overrides_are_respected(tmp_path):
         d1 = add_document(conn, "1.txt", published="2022-12-01")
         a = make_claim(d1, ["recruitment"], "2022-09", [IK6], count=(150, "approx"))
         (incident_id,) = link_document(conn, d1, [a])
-        conn.execute(incidents.update().where(incidents.c.id == incident_id).values(
-            locked=True, overrides=json.dumps({"status": "verified", "types": ["recruitment", "rights_denial"]})))
+        conn.execute(
+            incidents.update()
+            .where(incidents.c.id == incident_id)
+            .values(
+                locked=True,
+                overrides=json.dumps({"status": "verified", "types": ["recruitment", "rights_denial"]}),
+            )
+        )
         d2 = add_document(conn, "2.txt", published="2022-12-02")
         b = make_claim(d2, ["recruitment"], "2022-09", [IK6], count=(150, "approx"))
         link_document(conn, d2, [b])
         assert _incident_of(conn, b.id) != incident_id
-        assert conn.execute(select(func.count()).select_from(claims).where(
-            claims.c.incident_id == incident_id)).scalar_one() == 1
+        assert (
+            conn.execute(
+                select(func.count()).select_from(claims).where(claims.c.incident_id == incident_id)
+            ).scalar_one()
+            == 1
+        )
 
         conn.execute(incidents.update().where(incidents.c.id == incident_id).values(locked=False))
-        conn.execute(claims.delete().where(claims.c.id == b.id))  # leave the unlocked incident the only candidate
+        b_incident = _incident_of(conn, b.id)
+        conn.execute(
+            claims.delete().where(claims.c.id == b.id)
+        )  # leave the unlocked incident the only candidate
+        refresh(conn, b_incident)
         d3 = add_document(conn, "3.txt", published="2022-12-03")
         c = make_claim(d3, ["recruitment"], "2022-09", [IK6], count=(150, "approx"))
         link_document(conn, d3, [c])
@@ -151,12 +187,23 @@ def test_incremental_add_touches_only_candidates(tmp_path):
     with engine.begin() as conn:
         for i in range(30):
             doc = add_document(conn, f"{i}.txt", published="2022-12-01")
-            link_document(conn, doc, [make_claim(doc, ["torture"], f"2021-{i % 12 + 1:02d}",
-                                                 [place(f"Town {i}", 50 + i, 40, f"Region {i}")])])
+            link_document(
+                conn,
+                doc,
+                [
+                    make_claim(
+                        doc,
+                        ["torture"],
+                        f"2021-{i % 12 + 1:02d}",
+                        [place(f"Town {i}", 50 + i, 40, f"Region {i}")],
+                    )
+                ],
+            )
         before = {r.id: r.updated_at for r in conn.execute(select(incidents.c.id, incidents.c.updated_at))}
         doc = add_document(conn, "new.txt", published="2022-12-02")
-        touched = link_document(conn, doc, [make_claim(doc, ["torture"], "2021-03",
-                                                       [place("Town 2", 52, 40, "Region 2")])])
+        touched = link_document(
+            conn, doc, [make_claim(doc, ["torture"], "2021-03", [place("Town 2", 52, 40, "Region 2")])]
+        )
         after = {r.id: r.updated_at for r in conn.execute(select(incidents.c.id, incidents.c.updated_at))}
         changed = {k for k in before if before[k] != after[k]}
         assert len(touched) == 1 and changed == set(touched)

@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-from linkkit import add_document, make_engine
+from linkkit import COPY, OTHER, STORY, add_document, make_engine
 from sqlalchemy import select
 
 from docket.link import syndication
 from docket.link.entities import canonical_key, resolve_entity
 from docket.store.schema import lsh_buckets
 from docket.store.schema import syndication as syndication_table
-
-STORY = (
-    "Relatives of mobilized men say that about two hundred and fifty soldiers who refused to return to the "
-    "front are being held in a basement in the village of Zaitseve. According to the sister of one of them, "
-    "the men were taken there after they asked to be sent home, their phones were confiscated and they "
-    "were told they would face criminal charges for desertion. Some were forced to record videos in which "
-    "they said they had volunteered. The command has not commented on the reports. Human rights lawyers "
-    "say that holding service members without a court order is unlawful and have filed complaints with "
-    "the military prosecutor's office on behalf of the families."
-)
-COPY = (
-    "SUBSCRIBE to our channel | Share | Print\nNews from the region, 15 November\n"
-    + STORY.replace("The command has not commented on the reports.", "The ministry declined to answer our questions.")
-    + "\nRead more: the mobilization one year on. All rights reserved. Advertising."
-)
-OTHER = (
-    "The regional court sentenced eleven former officers of the penal colony to prison terms for the "
-    "beating of an inmate recorded on video in June. The prosecutor asked for longer sentences; the "
-    "defence said it would appeal. Lawyers of the victim welcomed the verdict but said that the officers "
-    "who ordered the beating were never charged, and that the investigation took more than three years."
-)
 
 
 def test_copy_with_other_boilerplate_and_an_edited_sentence_is_found(tmp_path):
@@ -50,7 +29,9 @@ def test_copy_with_other_boilerplate_and_an_edited_sentence_is_found(tmp_path):
 
 def test_short_or_unrelated_text_is_no_copy():
     assert not syndication.is_copy(syndication.shingles(STORY), syndication.shingles(OTHER))
-    assert not syndication.is_copy(syndication.shingles("Breaking news"), syndication.shingles("Breaking news"))
+    assert not syndication.is_copy(
+        syndication.shingles("Breaking news"), syndication.shingles("Breaking news")
+    )
 
 
 def test_spellings_across_scripts_meet():

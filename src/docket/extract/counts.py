@@ -59,6 +59,7 @@ class _Lexicon:
     qualifier_of: dict[str, str]
     suffix_re: re.Pattern[str]
     range_re: re.Pattern[str]
+    range_opener: re.Pattern[str]
     units: dict[str, str]  # lemma -> unit class
     currency_before: re.Pattern[str]
     currency_after: re.Pattern[str]
@@ -131,6 +132,7 @@ def _lexicon() -> _Lexicon:
         qualifier_of=qualifier_of,
         suffix_re=suffix_re,
         range_re=range_re,
+        range_opener=re.compile(rf"(?i)(?:^|\W)({_alt([str(w) for w in raw['range_openers']])})\s+$"),
         units=units,
         currency_before=re.compile(rf"(?:{symbols})\s?$"),
         currency_after=re.compile(rf"\s?(?:{symbols})"),
@@ -157,8 +159,9 @@ class _Number:
 
 
 def _digits_value(digits: str, mult: str | None, lex: _Lexicon) -> float:
-    if re.fullmatch(r"\d{1,3}(?:[,\u00a0\u202f ]\d{3})+", digits) and not (mult and "," in digits and
-                                                                         len(digits) == 5):
+    if re.fullmatch(r"\d{1,3}(?:[,\u00a0\u202f ]\d{3})+", digits) and not (
+        mult and "," in digits and len(digits) == 5
+    ):
         base = float(re.sub(r"\D", "", digits))
     else:
         base = float(digits.replace(",", "."))
@@ -189,8 +192,13 @@ def _number_at(m: re.Match[str], lex: _Lexicon) -> _Number | None:
         return _Number(m.start(), m.end(), lex.vague[m.group("vague").lower()], vague=True)
     if m.group("digits"):
         mult = m.group("mult")
-        return _Number(m.start(), m.end(), _digits_value(m.group("digits"), mult, lex),
-                       has_mult=bool(mult), bare_digits=not mult)
+        return _Number(
+            m.start(),
+            m.end(),
+            _digits_value(m.group("digits"), mult, lex),
+            has_mult=bool(mult),
+            bare_digits=not mult,
+        )
     value = _words_value(m.group("words"), lex)
     if value is None:
         return None
@@ -262,8 +270,9 @@ def _noun(text: str, pos: int, lang: str | None, lex: _Lexicon) -> tuple[str | N
     return best or (None, "other", pos)
 
 
-def _unit(text: str, num: _Number, end: int, lang: str | None, lex: _Lexicon
-          ) -> tuple[CountUnit, str | None, int]:
+def _unit(
+    text: str, num: _Number, end: int, lang: str | None, lex: _Lexicon
+) -> tuple[CountUnit, str | None, int]:
     before = text[max(0, num.start - 24) : num.start]
     after = text[end : end + 16]
     if lex.currency_before.search(before) or lex.currency_after.match(after):
@@ -278,8 +287,13 @@ def _unit(text: str, num: _Number, end: int, lang: str | None, lex: _Lexicon
     if nxt and month_number(nxt.group(0)) is not None:
         return "ordinal", None, end  # a day of the month
     lemma, unit, noun_end = _noun(text, end, lang, lex)
-    if unit in ("other", "duration") and num.bare_digits and 1900 <= num.value <= 2100 \
-            and float(num.value).is_integer() and (unit == "other" or lemma in ("год", "рік", "year")):
+    if (
+        unit in ("other", "duration")
+        and num.bare_digits
+        and 1900 <= num.value <= 2100
+        and float(num.value).is_integer()
+        and (unit == "other" or lemma in ("год", "рік", "year"))
+    ):
         return "ordinal", None, end  # a calendar year
     if unit == "other":
         return "other", lemma, end
@@ -318,6 +332,8 @@ def find_counts(text: str, lang: str | None = None) -> list[Mention]:
                     num.value *= _multiplier_of(num2)
                 if num2.value > num.value:
                     end = num2.end
+                    opener = lex.range_opener.search(text, max(0, start - 12), start)
+                    start = opener.start(1) if opener else start
                     pos = m2.end()  # type: ignore[union-attr]
                     num.has_mult = num2.has_mult
                     num.bare_digits = num.bare_digits and num2.bare_digits

@@ -105,7 +105,7 @@ def _lexicon() -> _Lexicon:
 
     weekday: dict[str, int] = {}
     for key in ("weekdays", "weekday_forms_with_date"):
-        for lang, table in raw[key].items():
+        for table in raw[key].values():
             for num, forms in table.items():
                 for form in forms:
                     weekday[str(form).lower()] = int(num)
@@ -243,8 +243,20 @@ def _candidates(text: str, lang: str | None, published: date | None) -> list[_Ca
         y = int(m.group("y")) if m.group("y") else None
         if not 1 <= d <= 31 or (d2 is not None and not d < d2 <= 31):
             continue
-        out.append(_Cand(m.start(), m.end(), "day", y, mon, d, y if d2 else None, mon if d2 else None, d2,
-                         weekday_of(m)))
+        out.append(
+            _Cand(
+                m.start(),
+                m.end(),
+                "day",
+                y,
+                mon,
+                d,
+                y if d2 else None,
+                mon if d2 else None,
+                d2,
+                weekday_of(m),
+            )
+        )
     for m in lex.mdy.finditer(text):
         mon = lex.month[m.group("m").rstrip(".")]
         d = int(m.group("d"))
@@ -252,8 +264,20 @@ def _candidates(text: str, lang: str | None, published: date | None) -> list[_Ca
         y = int(m.group("y")) if m.group("y") else None
         if not 1 <= d <= 31 or (d2 is not None and not d < d2 <= 31):
             continue
-        out.append(_Cand(m.start(), m.end(), "day", y, mon, d, y if d2 else None, mon if d2 else None, d2,
-                         weekday_of(m)))
+        out.append(
+            _Cand(
+                m.start(),
+                m.end(),
+                "day",
+                y,
+                mon,
+                d,
+                y if d2 else None,
+                mon if d2 else None,
+                d2,
+                weekday_of(m),
+            )
+        )
     for m in lex.numeric.finditer(text):
         a, b = int(m.group("a")), int(m.group("b"))
         y_text = m.group("y")
@@ -334,8 +358,12 @@ def _season(m: re.Match[str], lex: _Lexicon, published: date | None) -> _Cand | 
         elif not rel and date(start_year, m1, 1) > published:
             start_year -= 1
     end_year = start_year + 1 if m1 > m2 else start_year
-    return _Cand(m.start(), m.end(), "month", resolved=PartialDate(
-        date(start_year, m1, 1), "month", date(end_year, m2, 1)))
+    return _Cand(
+        m.start(),
+        m.end(),
+        "month",
+        resolved=PartialDate(date(start_year, m1, 1), "month", date(end_year, m2, 1)),
+    )
 
 
 def _relative(unit: str, offset: int, published: date) -> PartialDate:
@@ -366,8 +394,11 @@ def _pick_year(c: _Cand, anchor: date, grace: int) -> int | None:
     """The year for a year-less day or month: weekday match, else latest not after anchor (+grace)."""
     assert c.month is not None
     if c.day is not None and c.weekday is not None:
-        options = [y for y in range(anchor.year - 7, anchor.year + 2)
-                   if _valid(y, c.month, c.day) and date(y, c.month, c.day).weekday() == c.weekday]
+        options = [
+            y
+            for y in range(anchor.year - 7, anchor.year + 2)
+            if _valid(y, c.month, c.day) and date(y, c.month, c.day).weekday() == c.weekday
+        ]
         if options:
             return min(options, key=lambda y: (abs((date(y, c.month, c.day) - anchor).days), -y))
     limit = anchor + timedelta(days=grace)
@@ -447,8 +478,12 @@ def find_dates(text: str, published: date | None, lang: str | None = None) -> li
     i = 0
     while i < len(cands):
         a = cands[i]
-        if i + 1 < len(cands) and a.resolved is None and cands[i + 1].resolved is None \
-                and _joined(text, a, cands[i + 1], lex):
+        if (
+            i + 1 < len(cands)
+            and a.resolved is None
+            and cands[i + 1].resolved is None
+            and _joined(text, a, cands[i + 1], lex)
+        ):
             b = cands[i + 1]
             pa = _resolve(_merge(a, b), anchor, lex.grace)
             pb = _resolve(b, anchor, lex.grace)
@@ -456,8 +491,15 @@ def find_dates(text: str, published: date | None, lang: str | None = None) -> li
                 precision = min(pa.precision, pb.precision, key=lambda p: PRECISION_RANK[p])
                 last = pb.end or pb.start
                 if last >= pa.start:
-                    out.append(Mention("date", a.start, b.end, text[a.start : b.end],
-                                       PartialDate(pa.start, precision, last)))
+                    out.append(
+                        Mention(
+                            "date",
+                            a.start,
+                            b.end,
+                            text[a.start : b.end],
+                            PartialDate(pa.start, precision, last),
+                        )
+                    )
                     i += 2
                     continue
         value = _resolve(a, anchor, lex.grace)

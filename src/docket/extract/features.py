@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from docket.extract.attribution import Attribution, find_attributions, find_roles
-from docket.extract.counts import find_counts, is_people_count
+from docket.extract.counts import CountValue, count_unit, find_counts
 from docket.extract.dates import find_dates
 from docket.extract.facilities import find_facilities, resolve_facility_region
 from docket.extract.places import find_places
@@ -84,7 +84,7 @@ def gather(doc: Document) -> DocumentEvidence:
     for mention in find_dates(text, published, lang):
         owner(mention.start).dates.append(mention.value)  # type: ignore[arg-type]
     for mention in find_counts(text, lang):
-        if is_people_count(mention):
+        if count_unit(mention) == "people":
             owner(mention.start).counts.append(_count_of(mention))
     for attribution in find_attributions(text):
         owner(attribution.start).attributions.append(attribution)
@@ -95,4 +95,4 @@ def gather(doc: Document) -> DocumentEvidence:
 
 def _count_of(mention: Mention) -> Count:
     value = mention.value
-    return value if isinstance(value, Count) else value.count  # type: ignore[union-attr]
+    return value.count() if isinstance(value, CountValue) else value  # type: ignore[return-value]

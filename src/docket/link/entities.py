@@ -103,16 +103,18 @@ def speaks_for(entity_id: str) -> str:
 
 def ensure_seeded(conn: Connection) -> None:
     """Load aliases.yaml into the entity tables once per store."""
-    first = seed_entities()[0]
-    if repo.entity_exists(conn, first.id):
+    if repo.entity_exists(conn, seed_entities()[-1].id):
         return
+    rows, aliases = [], []
     for e in seed_entities():
-        repo.add_entity(conn, e.id, e.kind, e.name)
-        for alias in (e.name, *e.aliases):
-            repo.add_alias(conn, canonical_key(alias), e.id, alias)
+        rows.append({"id": e.id, "kind": e.kind, "name": e.name})
+        aliases += [
+            {"key": canonical_key(a)[:200], "entity_id": e.id, "alias": a} for a in (e.name, *e.aliases)
+        ]
         weak = surname_key(e.name) if e.kind == "person" else None
         if weak:
-            repo.add_alias(conn, weak, e.id, e.name)
+            aliases.append({"key": weak, "entity_id": e.id, "alias": e.name})
+    repo.add_entities_bulk(conn, rows, aliases)
 
 
 def guess_kind(name: str) -> str:

@@ -25,8 +25,11 @@ def _entity(conn: Connection, name: str | None) -> str | None:
 
 def _published(info: dict) -> tuple[date, date] | None:
     d = PartialDate.from_json(
-        {"start": info.get("published_start"), "end": info.get("published_end"),
-         "precision": info.get("published_precision") or "day"}
+        {
+            "start": info.get("published_start"),
+            "end": info.get("published_end"),
+            "precision": info.get("published_precision") or "day",
+        }
     )
     return d.bounds() if d else None
 
@@ -46,10 +49,14 @@ def link_document(conn: Connection, doc: Document, claims: list[Claim]) -> list[
     wanted: set[str] = set(repo.incidents_of_documents(conn, copies))
     for v in views:
         c = v.claim
-        lookup = profile.keys(c.types, c.places, set(v.facilities), v.window, lookup=True, published=published)
+        lookup = profile.keys(
+            c.types, c.places, set(v.facilities), v.window, lookup=True, published=published
+        )
         wanted |= repo.incidents_by_keys(conn, lookup)
     candidates = {
-        row["id"]: row["machine"] for row in repo.get_incidents(conn, wanted) if not row["locked"] and row["machine"]
+        row["id"]: row["machine"]
+        for row in repo.get_incidents(conn, wanted)
+        if not row["locked"] and row["machine"]
     }
     chosen = resolve.assign(views, candidates)
 

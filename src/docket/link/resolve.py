@@ -82,7 +82,9 @@ def _date(v: ClaimView, inc: dict) -> float:
 
 
 def _count_pair(a: Count, b: dict) -> float:
-    (lo, lo_q), (hi, hi_q) = sorted(((a.value, a.qualifier), (int(b["value"]), b.get("qualifier") or "exact")))
+    (lo, lo_q), (hi, hi_q) = sorted(
+        ((a.value, a.qualifier), (int(b["value"]), b.get("qualifier") or "exact"))
+    )
     if lo <= 0:
         return 0.0
     ratio = hi / lo
@@ -118,9 +120,14 @@ def score(v: ClaimView, inc: dict) -> float:
     for part in (
         lambda: _types(c.types, inc["types"]),
         lambda: _date(v, inc),
-        lambda: P.compare(
-            c.places, [Place.from_json(p) for p in inc["places"]], set(v.facilities), set(inc["facilities"])
-        ).score,
+        lambda: (
+            P.compare(
+                c.places,
+                [Place.from_json(p) for p in inc["places"]],
+                set(v.facilities),
+                set(inc["facilities"]),
+            ).score
+        ),
         lambda: _count(v, inc),
     ):
         s = part()

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, tuple_
+from sqlalchemy import Connection, and_, or_, select
 
 from docket.store.schema import (
     claims,
@@ -43,6 +43,21 @@ def add_alias(conn: Connection, key: str, entity_id: str, alias: str) -> None:
     """Record an alias key; the first entity to claim a key keeps it."""
     if key and entity_by_alias(conn, key) is None:
         conn.execute(entity_aliases.insert().values(key=key[:200], entity_id=entity_id, alias=alias))
+
+
+def add_entities_bulk(conn: Connection, rows: list[dict], aliases: list[dict]) -> None:
+    """Insert many entities and aliases at once (seeding); aliases whose key is taken are skipped."""
+    taken = set(conn.execute(select(entity_aliases.c.key)).scalars()) if aliases else set()
+    fresh, seen = [], set()
+    for a in aliases:
+        if a["key"] and a["key"] not in taken and a["key"] not in seen:
+            seen.add(a["key"])
+            fresh.append(a)
+    known = set(conn.execute(select(entities.c.id)).scalars()) if rows else set()
+    if new_rows := [r for r in rows if r["id"] not in known]:
+        conn.execute(entities.insert(), new_rows)
+    if fresh:
+        conn.execute(entity_aliases.insert(), fresh)
 
 
 def entity_by_alias(conn: Connection, key: str) -> str | None:
@@ -86,13 +101,15 @@ def document_info(conn: Connection, ids: Iterable[str]) -> dict[str, dict[str, A
 
 
 def add_lsh_bands(conn: Connection, document_id: str, bands: list[tuple[int, str]]) -> None:
-    existing = lsh_candidates(conn, bands) if bands else set()
-    if document_id in existing:
+    if not bands:
         return
-    conn.execute(
-        lsh_buckets.insert(),
-        [{"band": b, "bucket": h, "document_id": document_id} for b, h in bands],
-    )
+    c = lsh_buckets.c
+    band, bucket = bands[0]
+    filed = select(c.band).where(c.band == band, c.bucket == bucket, c.document_id == document_id)
+    if conn.execute(filed).first() is None:
+        conn.execute(
+            lsh_buckets.insert(), [{"band": b, "bucket": h, "document_id": document_id} for b, h in bands]
+        )
 
 
 def lsh_candidates(conn: Connection, bands: list[tuple[int, str]], limit: int = 500) -> set[str]:
@@ -100,9 +117,9 @@ def lsh_candidates(conn: Connection, bands: list[tuple[int, str]], limit: int = 
     if not bands:
         return set()
     c = lsh_buckets.c
-    rows = conn.execute(
-        select(c.document_id).where(tuple_(c.band, c.bucket).in_(bands)).distinct().limit(limit)
-    )
+    # OR of (band, bucket) equalities, not a row-value IN: SQLite answers each term from the primary key
+    match = or_(*(and_(c.band == b, c.bucket == h) for b, h in bands))
+    rows = conn.execute(select(c.document_id).where(match).distinct().limit(limit))
     return {r.document_id for r in rows}
 
 
@@ -231,7 +248,12 @@ def incidents_by_keys(conn: Connection, keys: Iterable[str], limit: int = 400) -
 def add_merge(conn: Connection, kind: str, into_id: str, from_id: str, claim_ids: list[str]) -> int:
     result = conn.execute(
         merges.insert().values(
-            kind=kind, into_id=into_id, from_id=from_id, claim_ids=json.dumps(claim_ids), at=now(), undone=False
+            kind=kind,
+            into_id=into_id,
+            from_id=from_id,
+            claim_ids=json.dumps(claim_ids),
+            at=now(),
+            undone=False,
         )
     )
     return int(result.inserted_primary_key[0])

@@ -66,7 +66,7 @@ def _is_nav(line: str) -> bool:
     return all(_words(s) <= 4 and len(s) <= 40 and not s.endswith(".") for s in segments)
 
 
-def _is_metadata_line(line: str) -> bool:
+def is_metadata_line(line: str) -> bool:
     """A dateline or byline strip: a date plus only short labels ("Siberia Desk | July 12, 2022")."""
     if len(line) > 120:
         return False
@@ -76,9 +76,9 @@ def _is_metadata_line(line: str) -> bool:
     rest = line
     for d in reversed(dates):
         rest = rest[: d.start] + " | " + rest[d.end :]
-    rest = re.sub(r"\b\d{1,2}:\d{2}\b", " ", rest)
+    rest = re.sub(r"\b\d{1,2}:\d{2}\b|\(?\S*https?://\S*", " ", rest)
     segments = [s for s in re.split(r"\s*[|·•,]\s*|\s{2,}", rest) if _WORD.search(s)]
-    return all(_words(s) <= 4 and not re.search(r"[.!?…]$", s.strip("*_ ")) for s in segments)
+    return all(_words(s) <= 3 and not re.search(r"[.!?…]$", s.strip("*_ ")) for s in segments)
 
 
 def _same(a: str, b: str) -> bool:
@@ -97,6 +97,7 @@ def filter_units(units: list[str]) -> list[str]:
         bare = unit.strip("*_#> ").strip()
         if not bare:
             continue
+        probe = _BULLET.sub("", bare)
         if in_list:
             if _BULLET.match(bare) and len(bare) <= LIST_BULLET_MAX_CHARS:
                 continue
@@ -106,17 +107,17 @@ def filter_units(units: list[str]) -> list[str]:
         if len(bare) > LINE_PATTERN_MAX_CHARS:  # boilerplate lines are short; spare the regexes
             keep.append(bare)
             continue
-        if p.lists.fullmatch(bare):
+        if p.lists.fullmatch(probe):
             in_list = True
             continue
-        if p.trailer.fullmatch(bare):
+        if p.trailer.fullmatch(probe):
             if sum(len(u) for u in units[i + 1 :]) <= TRAILER_MAX_CHARS:
                 break
             continue
-        if nav[i] or p.drop.fullmatch(bare) or p.inline.match(bare):
+        if nav[i] or p.drop.fullmatch(probe) or p.inline.match(probe):
             continue
         near_edge = i < HEAD_ZONE or i >= n - TAIL_ZONE
-        if near_edge and _is_metadata_line(bare):
+        if near_edge and is_metadata_line(probe):
             continue
         keep.append(bare)
     keep = _trim_edges(keep)

@@ -80,8 +80,8 @@ def grammar() -> _Grammar:
         patterns=[(re.compile(p, re.IGNORECASE), kind) for p, kind in patterns],
         months=compile_(raw["months"]),
         weekdays=compile_(raw["weekdays"]),
-        published_label=re.compile(rf"(?<!\w)(?:{_alt(raw['published_labels'])})\s*[:\-–—]?\s*", re.IGNORECASE),
-        updated_label=re.compile(rf"(?<!\w)(?:{_alt(raw['updated_labels'])})\s*[:\-–—]?\s*", re.IGNORECASE),
+        published_label=re.compile(rf"(?<!\w)(?:{_alt(raw['published_labels'])})(?!\w)\s*[:\-–—]?\s*", re.IGNORECASE),
+        updated_label=re.compile(rf"(?<!\w)(?:{_alt(raw['updated_labels'])})(?!\w)\s*[:\-–—]?\s*", re.IGNORECASE),
     )
 
 

@@ -8,16 +8,20 @@ the latest plausible date mentioned anywhere, cut to month (or year) precision. 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from docket.model import DateSource, PartialDate
 from docket.text.boilerplate import patterns
+from docket.text.clean_plain import is_metadata_line
 from docket.text.dates import FoundDate, find_dates, grammar, resolve_weekday
 
 HEAD_LINES = 10
 TAIL_LINES = 6
 DATELINE_MAX_CHARS = 100
 LABEL_WINDOW = 40
+_SENTENCE_END = re.compile(r"[.*_\s]*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)[*_\s]*$")
 
 
 def _lines(text: str) -> list[str]:
@@ -48,6 +52,10 @@ def _dateline(lines: list[str], latest: date) -> PartialDate | None:
         if len(line) > DATELINE_MAX_CHARS:
             continue
         items = [f for f in find_dates(line) if f.kind in ("day", "month")]
+        if not is_metadata_line(line.strip("*_#> ")):
+            # a date standing as the line's last sentence ("A weekly round-up. 18 July 2022.")
+            items = [f for f in items if _SENTENCE_END.fullmatch(line[f.end :])
+                     and _SENTENCE_START.search(line[: f.start])]
         for item in items:
             value = item.as_date()
             if value and value <= latest:
