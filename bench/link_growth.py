@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, event
 
 from docket.link import link_document, profile
+from docket.link.entities import ensure_seeded
 from docket.model import Claim, Count, Document, PartialDate, Place, stable_id
 from docket.store.schema import claims, documents, incident_keys, incidents, lsh_buckets, metadata
 
@@ -88,6 +89,7 @@ def build_store(url: str, size: int, rng: random.Random, pool: list[Place]) -> l
     metadata.create_all(engine)
     made: list[Claim] = []
     with engine.begin() as conn:
+        ensure_seeded(conn)
         for start in range(0, size, 5000):
             docs, cls, incs, keys, bands = [], [], [], [], []
             for n in range(start, min(size, start + 5000)):

@@ -23,7 +23,7 @@ TITLE_MAX_CHARS = 200
 
 def _looks_like_title(paragraph: str) -> bool:
     words = paragraph.split()
-    return 3 <= len(words) and len(paragraph) <= TITLE_MAX_CHARS and not paragraph.endswith((".", ":", ";"))
+    return len(words) >= 3 and len(paragraph) <= TITLE_MAX_CHARS and not paragraph.endswith((".", ":", ";"))
 
 
 def _latest(doc: Document) -> date:

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 import trafilatura
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 from docket.text.clean_plain import filter_units, normalise
 

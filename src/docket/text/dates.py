@@ -64,7 +64,7 @@ def grammar() -> _Grammar:
     year = r"(?P<year>(?:19|20)\d{2})(?!\d)"
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|-?(?:го|е|я))?"
     patterns = [
-        (rf"(?<![\d.])(?P<year>(?:19|20)\d{{2}})-(?P<mnum>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?!\d)", "day"),
+        (r"(?<![\d.])(?P<year>(?:19|20)\d{2})-(?P<mnum>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?!\d)", "day"),
         (rf"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<mnum>0?[1-9]|1[0-2])\.{year}", "day"),
         (rf"(?<!\w){day}\s+{mon},?\s+{year}", "day"),
         (rf"(?<!\w){mon}\s+{day},?\s+{year}", "day"),
