@@ -148,7 +148,7 @@ def write_docs(table: str, pages: int, lowercase: bool) -> None:
         "other. Published figure for trafilatura 2.0.0: F1 0.958.\n\n"
         f"{table}\n\n"
         "Command: `.venv/bin/python bench/article_extraction.py --write-docs`\n\n"
-        f"Machine: {_machine()}.\n"
+        f"Machine: {_machine()}; ms/page is wall time on a shared machine and varies between runs.\n"
     )
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
     start = text.find(SECTION)

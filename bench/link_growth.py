@@ -42,7 +42,19 @@ TEMPLATE = (
     "{who} say that {n} {victims} were {verb} at {place} in {month}. According to {source}, the men "
     "were {detail}. The {org} did not respond to a request for comment. {extra}"
 )
-WORDS = "basement colony summons video lawyer relatives commander unit prison court statement".split()
+WORDS = [
+    "basement",
+    "colony",
+    "summons",
+    "video",
+    "lawyer",
+    "relatives",
+    "commander",
+    "unit",
+    "prison",
+    "court",
+    "statement",
+]
 BENCH_DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 
@@ -51,7 +63,9 @@ def places(rng: random.Random, n: int = 400) -> list[Place]:
     for i in range(n):
         country = "RU" if i % 4 else "UA"
         lat, lon = rng.uniform(44, 62), rng.uniform(30, 110 if country == "RU" else 40)
-        out.append(Place(f"Town {i}", "settlement", country, f"Region {i % 60}", round(lat, 3), round(lon, 3)))
+        out.append(
+            Place(f"Town {i}", "settlement", country, f"Region {i % 60}", round(lat, 3), round(lon, 3))
+        )
     return out
 
 
@@ -86,6 +100,12 @@ def synthetic_claim(rng: random.Random, pool: list[Place], doc_id: str, n: int) 
 
 def build_store(url: str, size: int, rng: random.Random, pool: list[Place]) -> list[Claim]:
     engine = create_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _fast_bulk_load(dbapi_conn, _record) -> None:  # the build only; measurements use defaults
+        dbapi_conn.execute("PRAGMA synchronous=OFF")
+        dbapi_conn.execute("PRAGMA journal_mode=MEMORY")
+
     metadata.create_all(engine)
     made: list[Claim] = []
     with engine.begin() as conn:
@@ -120,7 +140,8 @@ def build_store(url: str, size: int, rng: random.Random, pool: list[Place]) -> l
                     for k in profile.keys(claim.types, claim.places, set(machine["facilities"]), win)
                 ]
                 bands += [
-                    {"band": b, "bucket": f"{rng.getrandbits(64):016x}", "document_id": doc_id} for b in range(32)
+                    {"band": b, "bucket": f"{rng.getrandbits(64):016x}", "document_id": doc_id}
+                    for b in range(32)
                 ]
             for table, rows in (
                 (documents, docs),
@@ -210,7 +231,9 @@ def main() -> None:
             times = measure(url, base, rng, pool, args.repeat)
             med, mx = statistics.median(times) * 1000, max(times) * 1000
             rows.append((size, med, mx))
-            print(f"{size:>7,} incidents  built in {built:.0f}s  link one document: median {med:.1f} ms  max {mx:.1f} ms")
+            print(
+                f"{size:>7,} incidents  built in {built:.0f}s  link one document: median {med:.1f} ms  max {mx:.1f} ms"
+            )
             Path(url.removeprefix("sqlite:///")).unlink()
     if args.write_docs:
         write_section(rows)

@@ -22,9 +22,9 @@ from docket.model import CustodyEntry
 from docket.store import Store
 from docket.store.blobstore import sha256_stream
 from docket.store.dialect import lock_chain
-from docket.store.documents import row_hash
+from docket.store.documents import row_hash, stored_claims
 from docket.store.originals import all_blobs
-from docket.store.schema import claims, custody, documents, store_meta
+from docket.store.schema import custody, documents, store_meta
 
 GENESIS = "0" * 64
 HEAD_KEY = "custody_head"
@@ -191,7 +191,6 @@ def _check_rows(conn: Connection, chain: list[CustodyEntry]) -> list[Problem]:
     for doc_id in sorted(set(latest_doc) - seen):
         problems.append(Problem("row", f"document {doc_id}", f"deleted after custody entry #{latest_doc[doc_id].seq}"))
     for doc_id, entry in sorted(latest_claims.items()):
-        stored = [json.loads(d) for d in conn.execute(select(claims.c.data).where(claims.c.document_id == doc_id)).scalars()]
-        if claims_hash(stored) != entry.payload_hash:
+        if claims_hash(stored_claims(conn, doc_id)) != entry.payload_hash:
             problems.append(Problem("row", f"claims of document {doc_id}", f"changed since custody entry #{entry.seq}"))
     return problems

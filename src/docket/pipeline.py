@@ -21,7 +21,7 @@ from docket import custody, extract, link, text
 from docket.ingest import iter_sources, read_source
 from docket.model import Claim, Document, stable_id
 from docket.store import Store
-from docket.store.documents import document_exists, row_hash, save_document
+from docket.store.documents import document_exists, row_hash, save_document, stored_claims
 from docket.store.originals import add_blob, find_blob
 
 
@@ -187,9 +187,10 @@ def _record(conn: Connection, store: Store, prepared: _Prepared, outcome: Source
             outcome.failed_documents += 1
             outcome.message = _join(outcome.message, doc.error or "failed")
             continue
-        payload = custody.claims_hash(c.to_json() for c in claims)
-        custody.append(conn, actor=actor, action=custody.EXTRACT, object_type="document", object_id=doc.id, payload_hash=payload)
         incident_ids = link.link_document(conn, doc, claims) if claims else []
+        # The claims as stored (the linker may annotate them), so verify can re-hash the same rows.
+        payload = custody.claims_hash(stored_claims(conn, doc.id))
+        custody.append(conn, actor=actor, action=custody.EXTRACT, object_type="document", object_id=doc.id, payload_hash=payload)
         if claims:
             custody.append(
                 conn, actor=actor, action=custody.LINK, object_type="document", object_id=doc.id,

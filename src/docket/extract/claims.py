@@ -9,6 +9,7 @@ Sentences without cues lend their places, dates and counts to the happening of t
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,6 +19,7 @@ from docket.model import Claim, Count, PartialDate, Place, stable_id
 
 PRECISION_ORDER = {"facility": 0, "settlement": 1, "region": 2, "country": 3}
 MAX_TYPES = 3
+ACCOUNTABILITY = "accountability"
 
 
 @dataclass(slots=True)
@@ -51,7 +53,22 @@ def build_claims(evidence: DocumentEvidence) -> list[Claim]:
     return [c for c in claims if c.types]
 
 
+def _inherit_paragraph_places(sentences: list[SentenceEvidence]) -> None:
+    """A cue sentence naming no place happens where its paragraph's opening said ("Moscow. Police ...")."""
+    lead: list = []
+    paragraph = -1
+    for ev in sentences:
+        if ev.sentence.paragraph != paragraph:
+            paragraph, lead = ev.sentence.paragraph, []
+        local = [p for p in ev.places if p.precision != "country"]
+        if local:
+            lead = local
+        elif lead and ev.types:
+            ev.places = list(lead) + ev.places
+
+
 def _segment(sentences: list[SentenceEvidence]) -> list[_Draft]:
+    _inherit_paragraph_places(sentences)
     drafts: list[_Draft] = []
     current: _Draft | None = None
     for ev in sentences:
@@ -60,10 +77,17 @@ def _segment(sentences: list[SentenceEvidence]) -> list[_Draft]:
                 current.context.append(ev)
             continue
         if current is None or _starts_new(current, ev):
-            current = _Draft()
-            drafts.append(current)
+            current = _resumable(drafts, ev) or _Draft()
+            if current not in drafts:
+                drafts.append(current)
         current.sentences.append(ev)
     return drafts
+
+
+def _official(types: Iterable[str]) -> bool | None:
+    """True for official responses only, False for abuses only, None for both or neither."""
+    kinds = {t == ACCOUNTABILITY for t in types}
+    return next(iter(kinds)) if len(kinds) == 1 else None
 
 
 def _starts_new(current: _Draft, ev: SentenceEvidence) -> bool:
@@ -72,10 +96,25 @@ def _starts_new(current: _Draft, ev: SentenceEvidence) -> bool:
     own_regions = {_region_key(p) for p in ev.places if p.precision != "country"}
     if own_regions and current.regions() and not (own_regions & current.regions()):
         return True
-    new_paragraph = ev.sentence.paragraph not in current.paragraphs
-    if new_paragraph and ev.has_anchor and not (set(ev.types) & set(current.types)):
+    # An official response (a case opened, a verdict) is its own happening, apart from the abuse.
+    mine, theirs = _official(ev.types), _official(current.types)
+    if mine is not None and theirs is not None and mine != theirs:
         return True
-    return False
+    new_paragraph = ev.sentence.paragraph not in current.paragraphs
+    return bool(new_paragraph and ev.has_anchor and not (set(ev.types) & set(current.types)))
+
+
+def _resumable(drafts: list[_Draft], ev: SentenceEvidence) -> _Draft | None:
+    """An earlier draft the sentence returns to: same region and the same kind of happening."""
+    own_regions = {_region_key(p) for p in ev.places if p.precision != "country"}
+    if not own_regions:
+        return None
+    mine = _official(ev.types)
+    for draft in reversed(drafts):
+        theirs = _official(draft.types)
+        if own_regions & draft.regions() and (mine is None or theirs is None or mine == theirs):
+            return draft
+    return None
 
 
 def _salient(draft: _Draft) -> bool:

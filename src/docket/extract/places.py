@@ -251,7 +251,45 @@ def _keep(text: str, tokens: list[_Token], m: _Match, rules: dict, lang: str | N
     if key in rules["person_like"] or loose_key(key) in rules["person_like"]:
         prev = tokens[m.first - 1] if m.first else None
         return prev is not None and prev.key in rules["locative_cues"]
-    return not (m.how == "fuzzy" and following is not None and _capitalised(following))
+    if m.how == "fuzzy" and following is not None and _capitalised(following):
+        return False
+    return _plausible_settlement(tokens, m, rules)
+
+
+# Below this size a name is as likely a surname or a word ("Makarov", «Они») as a village: such names
+# count as places only where the text introduces them as one ("in Makariv", «в селе Завитне»).
+_BARE_NAME_MIN_POPULATION = 50_000
+_HOME_COUNTRIES = frozenset({"RU", "UA"})
+
+
+_ADJECTIVE_ENDINGS = ("ской", "ская", "ский", "ском", "ского", "ских", "скую", "ськ", "ська", "ської", "ському", "ський")
+
+
+def _adjective_before_noun(tokens: list[_Token], m: _Match) -> bool:
+    last = tokens[m.last]
+    following = tokens[m.last + 1] if m.last + 1 < len(tokens) else None
+    return (
+        last.key.endswith(_ADJECTIVE_ENDINGS)
+        and following is not None
+        and not _capitalised(following)
+        and following.key not in _rules()["district_words"]
+    )
+
+
+def _plausible_settlement(tokens: list[_Token], m: _Match, rules: dict) -> bool:
+    gaz = load_gazetteer()
+    entries = [gaz.entries[k] for k in m.ids]
+    big = max(e.population for e in entries) >= _BARE_NAME_MIN_POPULATION
+    home = any(e.country in _HOME_COUNTRIES for e in entries)
+    if m.how != "fuzzy" and big and home:
+        return True
+    if _adjective_before_noun(tokens, m):
+        return False  # «на Софийской овощебазе»: an adjective naming a depot, not the town
+    prev = tokens[m.first - 1] if m.first else None
+    introduced = prev is not None and prev.key in rules["locative_cues"]
+    if m.how == "exact" and home:
+        return introduced or big
+    return introduced and (home or big)
 
 
 def _following_region(text: str, tokens: list[_Token], m: _Match, nxt: _Match | None) -> str | None:

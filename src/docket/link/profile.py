@@ -6,11 +6,12 @@ from collections import Counter
 from datetime import date
 
 from docket.link.entities import canonical_key
-from docket.link.places import facility_keys
+from docket.link.places import admin_key, facility_keys
 from docket.model import PRECISION_RANK, Claim, PartialDate, Place
 
 PLACE_ORDER = {"facility": 0, "settlement": 1, "region": 2, "country": 3}
 MAX_KEY_YEARS = 3  # a date window wider than this is filed as undated
+MAX_KEY_MONTHS = 24  # a window wider than this is filed by year
 GRID = 0.25  # degrees per grid cell for the settlement blocking key
 
 
@@ -97,10 +98,26 @@ def build(claims: list[Claim], published_hi: list[date]) -> dict:
     }
 
 
-def _years(lo: date, hi: date) -> list[str]:
-    if hi.year - lo.year + 1 > MAX_KEY_YEARS:
-        return ["*"]
-    return [str(y) for y in range(lo.year, hi.year + 1)]
+def _months(lo: date, hi: date) -> list[str]:
+    months, y, m = [], lo.year, lo.month
+    while (y, m) <= (hi.year, hi.month):
+        months.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months
+
+
+def _periods(win: tuple[date, date] | None) -> tuple[list[str], list[str]]:
+    """(filing periods, years) of a date window: months when narrow, 'w'+year when wide, '*' when unknown
+    or very wide."""
+    if win is None:
+        return ["*"], []
+    years = [str(y) for y in range(win[0].year, win[1].year + 1)]
+    if len(years) > MAX_KEY_YEARS:
+        return ["*"], []
+    months = _months(*win)
+    if len(months) <= MAX_KEY_MONTHS:
+        return months, years
+    return ["w" + y for y in years], years
 
 
 def _cells(lat: float, lon: float, spread: int) -> list[str]:
@@ -117,28 +134,34 @@ def keys(
     lookup: bool = False,
     published: tuple[date, date] | None = None,
 ) -> set[str]:
-    """Blocking keys. Filing (``lookup=False``) puts an incident under its own keys; a lookup asks for a
-    claim's keys and their neighbours (adjacent grid cells, the undated bucket, an undated claim's likely
-    years from its publication date)."""
-    countries = sorted({(p.country or "").upper() for p in places} - {""}) or ["?"]
-    if win:
-        years = _years(*win)
+    """Blocking keys. Filing (``lookup=False``) puts an incident under its own keys; a lookup asks for the
+    keys under which a compatible incident would be filed (adjacent grid cells, wide and undated periods,
+    an undated claim's likely years from its publication date)."""
+    countries = sorted({(p.country or "").upper() for p in places} - {""}) or ["~"]
+    admins = sorted({admin_key(p.admin1) for p in places} - {""})
+    local = [p for p in places if p.precision in ("facility", "settlement")]
+    periods, years = _periods(win)
+    if lookup:
+        if win is None:
+            years = [str(y) for y in range(published[1].year - 1, published[1].year + 1)] if published else []
+            # an undated claim with a located place is found through its place keys
+            periods = ["*"] if local else ["*", *("y" + y for y in years)]
+        elif periods[0].startswith("w"):
+            periods = ["*", *periods, *("y" + y for y in years)]
+        else:
+            periods = ["*", *periods, *("w" + y for y in years)]
     else:
-        years = ["*"]
-        if lookup and published:
-            years += [str(y) for y in range(published[1].year - 1, published[1].year + 1)]
-    if lookup and "*" not in years:
-        years.append("*")
+        periods = periods + ["y" + y for y in years if not periods[0].startswith("w")]
+    region_periods = ["*", *years] if lookup else (years or ["*"])
     out: set[str] = set()
     for t in types:
-        for country in [*countries, "~"]:
-            if country == "~" and lookup and countries != ["?"]:
-                continue
-            out.update(f"t|{t}|{country}|{y}" for y in years)
-        for p in places:
-            if p.precision in ("facility", "settlement"):
-                if p.lat is not None and p.lon is not None:
-                    out.update(f"g|{t}|{c}" for c in _cells(p.lat, p.lon, 1 if lookup else 0))
-                out.add(f"s|{t}|{canonical_key(p.name)}")
+        out.update(f"t|{t}|{c}|{p}" for c in countries for p in periods)
+        if not lookup and countries != ["~"]:
+            out.update(f"t|{t}|~|{p}" for p in periods)
+        out.update(f"r|{t}|{a}|{y}" for a in admins for y in region_periods)
+        for p in local:
+            if p.lat is not None and p.lon is not None:
+                out.update(f"g|{t}|{c}" for c in _cells(p.lat, p.lon, 1 if lookup else 0))
+            out.add(f"s|{t}|{canonical_key(p.name)}")
     out.update(f"f|{f.rpartition(':')[2]}|{f.rpartition(':')[0]}" for f in facilities)
     return out

@@ -76,6 +76,12 @@ def list_documents(conn: Connection, *, failed_only: bool = False, limit: int | 
     return list(conn.execute(query))
 
 
+def stored_claims(conn: Connection, document_id: str) -> list[dict[str, Any]]:
+    """A document's claims as stored (``claims.data`` decoded)."""
+    rows = conn.execute(select(claims.c.data).where(claims.c.document_id == document_id).order_by(claims.c.id))
+    return [json.loads(data) for data in rows.scalars()]
+
+
 def published_of(row: Mapping[str, Any]) -> PartialDate | None:
     start = row.get("published_start")
     if not start:
