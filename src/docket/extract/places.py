@@ -277,6 +277,8 @@ def _adjective_before_noun(tokens: list[_Token], m: _Match) -> bool:
 
 
 def _plausible_settlement(tokens: list[_Token], m: _Match, rules: dict) -> bool:
+    if all(t.text.isupper() for t in tokens[m.first : m.last + 1]):
+        return False  # СИЗО, ОНК, FSIN: acronyms, not villages
     gaz = load_gazetteer()
     entries = [gaz.entries[k] for k in m.ids]
     big = max(e.population for e in entries) >= _BARE_NAME_MIN_POPULATION
@@ -286,7 +288,10 @@ def _plausible_settlement(tokens: list[_Token], m: _Match, rules: dict) -> bool:
     if _adjective_before_noun(tokens, m):
         return False  # «на Софийской овощебазе»: an adjective naming a depot, not the town
     prev = tokens[m.first - 1] if m.first else None
-    introduced = prev is not None and prev.key in rules["locative_cues"]
+    following = tokens[m.last + 1] if m.last + 1 < len(tokens) else None
+    introduced = (prev is not None and prev.key in rules["locative_cues"]) or (
+        following is not None and following.key in rules["district_words"]
+    )
     if m.how == "exact" and home:
         return introduced or big
     return introduced and (home or big)

@@ -28,14 +28,11 @@ class Sentence:
 def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     para_start = 0
-    paragraph = 0
-    for para_match in [*_PARAGRAPH.finditer(text), None]:
+    for paragraph, para_match in enumerate([*_PARAGRAPH.finditer(text), None]):
         para_end = para_match.start() if para_match else len(text)
         _split_paragraph(text, para_start, para_end, paragraph, out)
-        if para_match is None:
-            break
-        para_start = para_match.end()
-        paragraph += 1
+        if para_match is not None:
+            para_start = para_match.end()
     return out
 
 
