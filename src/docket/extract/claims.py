@@ -136,7 +136,8 @@ def _assemble(evidence: DocumentEvidence, draft: _Draft, index: int) -> Claim:
         victims = list(taxonomy().types[types[0]].default_victims)
     perpetrators = _actors(everything, "perpetrators")
     places = _places(everything) or _document_places(evidence)
-    when = _date(everything, evidence.published)
+    when = _date(draft.sentences, evidence.published) or _date(draft.context, evidence.published)
+    when = when or _fallback_date(evidence, types)
     count = _count(draft.sentences) or _count(draft.context)
     origin, via, anonymous = _origin(draft, evidence, index)
     hedged = any(s.hedged for s in everything) or (index == 0 and _document_hedged(evidence))
@@ -164,7 +165,7 @@ def _choose_types(counts: Counter[str]) -> list[str]:
         return []
     top = counts.most_common()
     best = top[0][1]
-    return [name for name, n in top if n * 3 >= best][:MAX_TYPES]
+    return [name for name, n in top if n * 2 >= best][:MAX_TYPES]
 
 
 def _actors(sentences: list[SentenceEvidence], role: str) -> list[str]:
@@ -205,11 +206,20 @@ def _date(sentences: list[SentenceEvidence], published: date | None) -> PartialD
     if published:
         candidates = [d for d in candidates if d.start <= published]
     if candidates:
-        best = min(candidates, key=lambda d: (d.start, -_rank(d.precision)))
-        return best
-    if published:
-        return PartialDate(date(published.year, published.month, 1), "month")
+        return min(candidates, key=lambda d: (d.start, -_rank(d.precision)))
     return None
+
+
+def _fallback_date(evidence: DocumentEvidence, types: list[str]) -> PartialDate | None:
+    """No date in the text: the happening is bounded by the report. Official responses (a verdict, a
+    dismissal) are news on the day they happen; other happenings are placed in the month of the report."""
+    doc_date = evidence.doc.published
+    if not evidence.published or doc_date is None:
+        return None
+    published = evidence.published
+    if types and types[0] == ACCOUNTABILITY and doc_date.precision == "day":
+        return PartialDate(published, "day")
+    return PartialDate(date(published.year, published.month, 1), "month")
 
 
 def _rank(precision: str) -> int:

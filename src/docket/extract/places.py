@@ -262,6 +262,25 @@ _BARE_NAME_MIN_POPULATION = 50_000
 _HOME_COUNTRIES = frozenset({"RU", "UA"})
 
 
+_PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
+
+
+@lru_cache(maxsize=32768)
+def _is_personal_name(word: str) -> bool:
+    """«Александр», «Сергей», «Макаров»: a given name or surname in the morphological dictionary."""
+    if not any("а" <= ch <= "я" or ch in "ёієїґ" for ch in word.lower()):
+        return False
+    return any(
+        _PERSON_TAGS & set(str(parse.tag).replace(" ", ",").split(","))
+        for code in ("ru", "uk")
+        for parse in _morph(code).parse(word)[:2]
+    )
+
+
+def _personal_name(tokens: list[_Token], m: _Match) -> bool:
+    return m.how != "exact" and m.first == m.last and _is_personal_name(tokens[m.first].text)
+
+
 _ADJECTIVE_ENDINGS = ("ской", "ская", "ский", "ском", "ского", "ских", "скую", "ськ", "ська", "ської", "ському", "ський")
 
 
@@ -283,7 +302,7 @@ def _plausible_settlement(tokens: list[_Token], m: _Match, rules: dict) -> bool:
     entries = [gaz.entries[k] for k in m.ids]
     big = max(e.population for e in entries) >= _BARE_NAME_MIN_POPULATION
     home = any(e.country in _HOME_COUNTRIES for e in entries)
-    if m.how != "fuzzy" and big and home:
+    if m.how != "fuzzy" and big and home and not _personal_name(tokens, m):
         return True
     if _adjective_before_noun(tokens, m):
         return False  # «на Софийской овощебазе»: an adjective naming a depot, not the town
