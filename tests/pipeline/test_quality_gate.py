@@ -1,0 +1,46 @@
+"""Extraction and linking quality on the seeds and dev corpus, gated by pinned floors.
+
+The floors sit just under the figures measured when they were set (see docs/benchmarks.md, "Incident
+extraction and linking"); raise them as the extractor improves, never lower them to make a change pass.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from docket.export import write_jsonl
+from docket.pipeline import ingest_paths
+from docket.store import Store
+
+FLOORS = {"score": 0.76, "incident_f1": 0.72, "linking_f1": 0.62, "place": 0.85, "origin": 0.80}
+
+
+def test_quality_does_not_regress(shared: Path, tmp_path: Path) -> None:
+    gold = {"documents": []}
+    for name in ("seeds", "dev-a", "dev-b"):
+        gold["documents"] += json.loads((shared / "data/gold" / f"{name}.json").read_text())["documents"]
+    gold_path = tmp_path / "gold.json"
+    gold_path.write_text(json.dumps(gold), encoding="utf-8")
+
+    store = Store.open(tmp_path / "data")
+    ingest_paths(store, [shared / "data/seeds", shared / "data/dev/docs"], actor="quality-gate")
+    out = tmp_path / "export.jsonl"
+    with out.open("w", encoding="utf-8") as fh:
+        write_jsonl(store, fh)
+    scored = subprocess.run(
+        [sys.executable, str(shared / "eval/score.py"), str(gold_path), str(out), "--json"],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    figures = json.loads(scored.stdout[: scored.stdout.rindex("}") + 1])
+    measured = {
+        "score": figures["score"],
+        "incident_f1": figures["incidents"]["f1"],
+        "linking_f1": figures["linking"]["f1"],
+        "place": figures["fields"]["place"],
+        "origin": figures["fields"]["origin"],
+    }
+    below = {k: round(v, 3) for k, v in measured.items() if v < FLOORS[k]}
+    assert not below, f"quality fell below its floors {FLOORS}: {below}"
