@@ -253,13 +253,24 @@ def _keep(text: str, tokens: list[_Token], m: _Match, rules: dict, lang: str | N
         return prev is not None and prev.key in rules["locative_cues"]
     if m.how == "fuzzy" and following is not None and _capitalised(following):
         return False
-    return _plausible_settlement(tokens, m, rules)
+    return _plausible_settlement(text, tokens, m, rules)
 
 
 # Below this size a name is as likely a surname or a word ("Makarov", «Они») as a village: such names
 # count as places only where the text introduces them as one ("in Makariv", «в селе Завитне»).
 _BARE_NAME_MIN_POPULATION = 50_000
 _HOME_COUNTRIES = frozenset({"RU", "UA"})
+
+
+def _region_follows(text: str, tokens: list[_Token], m: _Match) -> bool:
+    """"Vovchansk, Kharkiv" or "Bakhmutske (Donetsk region)": a region named right after the name."""
+    if m.last + 1 >= len(tokens):
+        return False
+    nxt = tokens[m.last + 1]
+    if text[tokens[m.last].end : nxt.start] not in (", ", " (", ","):
+        return False
+    gaz = load_gazetteer()
+    return nxt.key in gaz.region_cores or any(gaz.entries[k].kind == REGION for k in gaz.exact.get(nxt.key, ()))
 
 
 _PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
@@ -295,7 +306,7 @@ def _adjective_before_noun(tokens: list[_Token], m: _Match) -> bool:
     )
 
 
-def _plausible_settlement(tokens: list[_Token], m: _Match, rules: dict) -> bool:
+def _plausible_settlement(text: str, tokens: list[_Token], m: _Match, rules: dict) -> bool:
     if all(t.text.isupper() for t in tokens[m.first : m.last + 1]):
         return False  # СИЗО, ОНК, FSIN: acronyms, not villages
     gaz = load_gazetteer()
@@ -308,8 +319,10 @@ def _plausible_settlement(tokens: list[_Token], m: _Match, rules: dict) -> bool:
         return False  # «на Софийской овощебазе»: an adjective naming a depot, not the town
     prev = tokens[m.first - 1] if m.first else None
     following = tokens[m.last + 1] if m.last + 1 < len(tokens) else None
-    introduced = (prev is not None and prev.key in rules["locative_cues"]) or (
-        following is not None and following.key in rules["district_words"]
+    introduced = (
+        (prev is not None and prev.key in rules["locative_cues"])
+        or (following is not None and following.key in rules["district_words"])
+        or _region_follows(text, tokens, m)
     )
     if m.how == "exact" and home:
         return introduced or big
