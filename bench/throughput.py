@@ -468,7 +468,7 @@ def render(results: dict[str, dict[str, Any]], n_originals: int, args: argparse.
             f'`{", ".join(spacy["pipes"])}` (`spacy.load(..., enable=["ner"])`; the ner pipe embeds its own '
             f"tok2vec, so this is NER alone, tokenizer included), `nlp.pipe(batch_size={spacy['batch_size']})`, "
             "one process, on docket's cleaned texts of the same Documents (cleaned in another process and "
-            "handed over in a file, so docket's models are not in spaCy's RSS) (all languages: the English model "
+            "handed over in a file, so docket's models are not in spaCy's RSS; all languages: the English model "
             f"is run on the RU/UK texts too): {spacy['tokens']} tokens "
             f"({spacy['tokens'] / spacy['seconds']:.0f} tokens/s), {spacy['entities']} entities."
         )
