@@ -150,14 +150,9 @@ def write_docs(table: str, pages: int, lowercase: bool) -> None:
         "Command: `.venv/bin/python bench/article_extraction.py --write-docs`\n\n"
         f"Machine: {_machine()}; ms/page is wall time on a shared machine and varies between runs.\n"
     )
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    start = text.find(SECTION)
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + body
-    else:
-        nxt = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + body + ("" if nxt < 0 else "\n" + text[nxt + 1 :])
-    DOCS.write_text(text, encoding="utf-8")
+    from benchdocs import replace_section  # bench/ is on sys.path when the script runs
+
+    replace_section(SECTION, body, DOCS)
 
 
 def main(argv: list[str] | None = None) -> int:

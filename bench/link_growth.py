@@ -201,16 +201,9 @@ def write_section(rows: list[tuple[int, float, float]]) -> None:
         "facility) and near-copies from LSH bucket lookups, so the work per document does not grow with N.",
         "",
     ]
-    section = "\n".join(lines)
-    text = BENCH_DOC.read_text("utf-8") if BENCH_DOC.exists() else "# Benchmarks\n\n"
-    if "## Linking growth" in text:
-        head, _, rest = text.partition("## Linking growth")
-        nxt = rest.find("\n## ")
-        text = head + section + (rest[nxt + 1 :] if nxt >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    BENCH_DOC.parent.mkdir(parents=True, exist_ok=True)
-    BENCH_DOC.write_text(text, "utf-8")
+    from benchdocs import replace_section  # bench/ is on sys.path when the script runs
+
+    replace_section("## Linking growth", "\n".join(lines), BENCH_DOC)
 
 
 def main() -> None:

@@ -430,14 +430,9 @@ def machine() -> str:
 
 
 def write_docs(body: str) -> None:
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    start = text.find(SECTION)
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + body
-    else:
-        nxt = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + body + ("" if nxt < 0 else "\n" + text[nxt + 1 :])
-    DOCS.write_text(text, encoding="utf-8")
+    from benchdocs import replace_section  # bench/ is on sys.path when the script runs
+
+    replace_section(SECTION, body, DOCS)
 
 
 def render(results: dict[str, dict[str, Any]], n_originals: int, args: argparse.Namespace) -> str:

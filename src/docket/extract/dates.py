@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
+from itertools import chain
 
 import yaml
 
@@ -236,28 +237,7 @@ def _candidates(text: str, lang: str | None, published: date | None) -> list[_Ca
         wd = m.group("wd")
         return lex.weekday.get(wd.lower()) if wd else None
 
-    for m in lex.dmy.finditer(text):
-        mon = lex.month[m.group("m").rstrip(".")]
-        d = int(m.group("d"))
-        d2 = int(m.group("d2")) if m.group("d2") else None
-        y = int(m.group("y")) if m.group("y") else None
-        if not 1 <= d <= 31 or (d2 is not None and not d < d2 <= 31):
-            continue
-        out.append(
-            _Cand(
-                m.start(),
-                m.end(),
-                "day",
-                y,
-                mon,
-                d,
-                y if d2 else None,
-                mon if d2 else None,
-                d2,
-                weekday_of(m),
-            )
-        )
-    for m in lex.mdy.finditer(text):
+    for m in chain(lex.dmy.finditer(text), lex.mdy.finditer(text)):  # «9 июля», "July 9"
         mon = lex.month[m.group("m").rstrip(".")]
         d = int(m.group("d"))
         d2 = int(m.group("d2")) if m.group("d2") else None
