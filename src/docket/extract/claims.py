@@ -41,6 +41,13 @@ class _Draft:
     def regions(self) -> set[tuple[str | None, str | None]]:
         return {_region_key(p) for s in self.sentences for p in s.places if p.precision != "country"}
 
+    def facilities(self) -> set[str]:
+        return _facilities(self.sentences)
+
+
+def _facilities(sentences: Iterable[SentenceEvidence]) -> set[str]:
+    return {p.name for s in sentences for p in s.places if p.precision == "facility"}
+
 
 def _region_key(place: Place) -> tuple[str | None, str | None]:
     return (place.country, place.admin1)
@@ -84,10 +91,11 @@ def _segment(sentences: list[SentenceEvidence]) -> list[_Draft]:
     return drafts
 
 
-def _official(types: Iterable[str]) -> bool | None:
-    """True for official responses only, False for abuses only, None for both or neither."""
-    kinds = {t == ACCOUNTABILITY for t in types}
-    return next(iter(kinds)) if len(kinds) == 1 else None
+def _official(types: dict[str, int] | Counter[str]) -> bool | None:
+    """True where official responses outweigh abuses, False where abuses do, None for a tie."""
+    official = types.get(ACCOUNTABILITY, 0)
+    abuse = sum(n for t, n in types.items() if t != ACCOUNTABILITY)
+    return None if official == abuse else official > abuse
 
 
 def _starts_new(current: _Draft, ev: SentenceEvidence) -> bool:
@@ -95,6 +103,10 @@ def _starts_new(current: _Draft, ev: SentenceEvidence) -> bool:
         return False
     own_regions = {_region_key(p) for p in ev.places if p.precision != "country"}
     if own_regions and current.regions() and not (own_regions & current.regions()):
+        return True
+    # Another named colony or detention centre in the same region is another happening.
+    own_facilities, theirs_facilities = _facilities([ev]), current.facilities()
+    if own_facilities and theirs_facilities and not (own_facilities & theirs_facilities):
         return True
     # An official response (a case opened, a verdict) is its own happening, apart from the abuse.
     mine, theirs = _official(ev.types), _official(current.types)
@@ -110,10 +122,14 @@ def _resumable(drafts: list[_Draft], ev: SentenceEvidence) -> _Draft | None:
     if not own_regions:
         return None
     mine = _official(ev.types)
+    own_facilities = _facilities([ev])
     for draft in reversed(drafts):
         theirs = _official(draft.types)
-        if own_regions & draft.regions() and (mine is None or theirs is None or mine == theirs):
-            return draft
+        if not (own_regions & draft.regions()) or not (mine is None or theirs is None or mine == theirs):
+            continue
+        if own_facilities and draft.facilities() and not (own_facilities & draft.facilities()):
+            continue
+        return draft
     return None
 
 
@@ -136,9 +152,9 @@ def _assemble(evidence: DocumentEvidence, draft: _Draft, index: int) -> Claim:
         victims = list(taxonomy().types[types[0]].default_victims)
     perpetrators = _actors(everything, "perpetrators")
     places = _places(everything) or _document_places(evidence)
-    when = _date(draft.sentences, evidence.published) or _date(draft.context, evidence.published)
+    when = _lead_date(draft.sentences, evidence.published) or _date(draft.context, evidence.published)
     when = when or _fallback_date(evidence, types)
-    count = _count(draft.sentences) or _count(draft.context)
+    count = _count(draft.sentences) or _count(draft.context) or _one_person(draft.sentences)
     origin, via, anonymous = _origin(draft, evidence, index)
     hedged = any(s.hedged for s in everything) or (index == 0 and _document_hedged(evidence))
     spans = _spans(draft.sentences)
@@ -210,6 +226,16 @@ def _date(sentences: list[SentenceEvidence], published: date | None) -> PartialD
     return None
 
 
+def _lead_date(sentences: list[SentenceEvidence], published: date | None) -> PartialDate | None:
+    """The date the report leads with: the earliest in the first paragraph that gives one. A later
+    paragraph's older date is usually history ("where prisoners rioted in April 2020")."""
+    for paragraph in sorted({s.sentence.paragraph for s in sentences}):
+        found = _date([s for s in sentences if s.sentence.paragraph == paragraph], published)
+        if found:
+            return found
+    return None
+
+
 def _fallback_date(evidence: DocumentEvidence, types: list[str]) -> PartialDate | None:
     """No date in the text: the happening is bounded by the report. Official responses (a verdict, a
     dismissal) are news on the day they happen; other happenings are placed in the month of the report."""
@@ -231,6 +257,12 @@ def _count(sentences: list[SentenceEvidence]) -> Count | None:
         if s.counts:
             return s.counts[0]
     return None
+
+
+def _one_person(sentences: list[SentenceEvidence]) -> Count | None:
+    """A report that speaks of "a convict" or «осуждённого», and never of several, concerns one person."""
+    numbers = [n for s in sentences for n in s.persons]
+    return Count(1, "exact") if numbers and "plur" not in numbers else None
 
 
 def _origin(draft: _Draft, evidence: DocumentEvidence, index: int) -> tuple[str | None, list[str], bool]:

@@ -45,7 +45,7 @@ _alt = word_alternation
 
 
 @cache
-def _morph(lang: str) -> pymorphy3.MorphAnalyzer:
+def morph(lang: str) -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer(lang=lang)
 
 
@@ -74,7 +74,7 @@ class _Lexicon:
 
 def _forms(lemma: str, lang: str) -> set[str]:
     forms = {lemma}
-    for parse in _morph(lang).parse(lemma)[:2]:
+    for parse in morph(lang).parse(lemma)[:2]:
         if parse.normal_form.replace("ё", "е") == lemma.replace("ё", "е"):
             forms |= {f.word for f in parse.lexeme}
     return forms
@@ -228,7 +228,7 @@ def _lemma(word: str, lang: str) -> tuple[str, bool]:
         if low.endswith("s") and not low.endswith("ss") and len(low) > 3:
             return low[:-1], modifier
         return low, modifier
-    parse = _morph(lang).parse(low)[0]
+    parse = morph(lang).parse(low)[0]
     tag = parse.tag
     if {"ADJF", "PRTF"} & set(tag.grammemes):
         inflected = parse.inflect({"masc", "sing", "nomn"})

@@ -14,6 +14,7 @@ from importlib import resources
 
 import yaml
 
+from docket.extract.places import region_by_adjective
 from docket.extract.sentences import split_sentences
 from docket.model import Mention, Place
 
@@ -74,7 +75,38 @@ def find_facilities(text: str, lang: str | None = None) -> list[Mention]:
     return mentions
 
 
-def resolve_facility_region(facility: Mention, places: list[Mention], text: str) -> Place:
+ADJACENT = 25  # characters: "IK-6 in Yoshkar-Ola", «ИК-6 в Йошкар-Оле»
+
+
+def resolve_facility_regions(facilities: list[Mention], places: list[Mention], text: str) -> list[Place]:
+    """Each facility mention placed as ``resolve_facility_region`` does, consistently over a document.
+
+    A facility placed once keeps that place at later mentions ("IK-15 near Angarsk ... at IK-15, when a
+    commission from Moscow was there"), unless a later mention names its own place right beside it."""
+    sentences = split_sentences(text) or []
+    known: dict[str, Place] = {}
+    resolved = []
+    for facility in facilities:
+        assert isinstance(facility.value, Place)
+        base = facility.value.name
+        own = resolve_facility_region(facility, places, text, sentences)
+        earlier = known.get(base)
+        if earlier is not None and not _adjacent_place(facility, places, text):
+            own = earlier
+        elif own.admin1 or own.country:
+            known.setdefault(base, own)
+        resolved.append(own)
+    return resolved
+
+
+def _adjacent_place(facility: Mention, places: list[Mention], text: str) -> bool:
+    return _adjective_region(facility, text) is not None or any(_gap(facility, m) <= ADJACENT for m in places
+               if isinstance(m.value, Place) and m.value.precision in ("settlement", "region"))
+
+
+def resolve_facility_region(
+    facility: Mention, places: list[Mention], text: str, sentences: list | None = None
+) -> Place:
     """The facility's ``Place`` with admin1, country and coordinates from the nearest place mention.
 
     The nearest settlement or division in the same sentence wins, then in the sentences either side,
@@ -82,10 +114,14 @@ def resolve_facility_region(facility: Mention, places: list[Mention], text: str)
     "Correctional colony No. 6 (IK-6), Yoshkar-Ola"."""
     place = facility.value
     assert isinstance(place, Place)
+    named = _adjective_region(facility, text)
+    if named is not None:
+        return replace(place, country=named.country, admin1=named.admin1, lat=named.lat, lon=named.lon)
     usable = [m for m in places if isinstance(m.value, Place) and m.value.precision in ("settlement", "region")]
     if not usable:
         return place
-    sentences = split_sentences(text) or []
+    if sentences is None:
+        sentences = split_sentences(text) or []
     index = _sentence_index(sentences, facility.start)
 
     def nearest(cands: list[Mention]) -> Mention | None:
@@ -115,6 +151,15 @@ def resolve_facility_region(facility: Mention, places: list[Mention], text: str)
     found: Place = chosen.value  # type: ignore[assignment]
     name = f"{place.name}, {found.name}" if found.precision == "settlement" else place.name
     return replace(place, name=name, country=found.country, admin1=found.admin1, lat=found.lat, lon=found.lon)
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\s+$")
+
+
+def _adjective_region(facility: Mention, text: str) -> Place | None:
+    """«в ярославской ИК-1», «харківському СІЗО»: a region adjective right before the facility."""
+    m = _WORD_BEFORE.search(text, max(0, facility.start - 40), facility.start)
+    return region_by_adjective(m.group(1)) if m else None
 
 
 def _gap(a: Mention, b: Mention) -> int:

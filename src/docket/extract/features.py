@@ -13,7 +13,8 @@ from datetime import date
 from docket.extract.attribution import Attribution, find_attributions, find_roles
 from docket.extract.counts import CountValue, count_unit, find_counts
 from docket.extract.dates import find_dates
-from docket.extract.facilities import find_facilities, resolve_facility_region
+from docket.extract.facilities import find_facilities, resolve_facility_regions
+from docket.extract.persons import Number, find_persons
 from docket.extract.places import find_places
 from docket.extract.sentences import Sentence, split_sentences
 from docket.extract.taxonomy import taxonomy
@@ -31,6 +32,7 @@ class SentenceEvidence:
     places: list[Place] = field(default_factory=list)
     dates: list[PartialDate] = field(default_factory=list)
     counts: list[Count] = field(default_factory=list)
+    persons: list[Number] = field(default_factory=list)  # grammatical number of each noun for a person
     attributions: list[Attribution] = field(default_factory=list)
     roles: list[Attribution] = field(default_factory=list)
     hedged: bool = False
@@ -62,18 +64,30 @@ def gather(doc: Document) -> DocumentEvidence:
         return evidence[max(0, bisect_right(starts, pos) - 1)]
 
     tax = taxonomy()
+    first_official: dict[int, int] = {}  # sentence index -> offset of its first official-response cue
+    abuse_hits: list[tuple[str, int]] = []
     for name, event_type in tax.types.items():
         for m in event_type.cue.finditer(text):
-            ev = owner(m.start())
-            ev.types[name] = ev.types.get(name, 0) + 1
+            if name == ACCOUNTABILITY:
+                ev = owner(m.start())
+                ev.types[name] = ev.types.get(name, 0) + 1
+                index = ev.sentence.index
+                first_official[index] = min(first_official.get(index, m.start()), m.start())
+            else:
+                abuse_hits.append((name, m.start()))
+    for name, pos in abuse_hits:
+        ev = owner(pos)
+        # "Guards sentenced for torturing a prisoner" reports the verdict; the abuse is its subject. But
+        # "a convict died, days after officials were detained" reports the death first.
+        if first_official.get(ev.sentence.index, len(text)) < pos:
+            continue
+        ev.types[name] = ev.types.get(name, 0) + 1
     for name, group in tax.actors.items():
         if group.cue is None:
             continue
         for m in group.cue.finditer(text):
             target = owner(m.start()).victims if group.role == "victim" else owner(m.start()).perpetrators
             target.add(name)
-    for ev in evidence:
-        _official_over_abuse(ev)
     for m in tax.hedge.finditer(text):
         owner(m.start()).hedged = True
     for m in tax.background.finditer(text):
@@ -82,25 +96,22 @@ def gather(doc: Document) -> DocumentEvidence:
     place_mentions = find_places(text, lang)
     for mention in place_mentions:
         owner(mention.start).places.append(mention.value)  # type: ignore[arg-type]
-    for mention in find_facilities(text, lang):
-        place = resolve_facility_region(mention, place_mentions, text)
+    facility_mentions = find_facilities(text, lang)
+    facility_places = resolve_facility_regions(facility_mentions, place_mentions, text)
+    for mention, place in zip(facility_mentions, facility_places, strict=True):
         owner(mention.start).places.insert(0, place)
     for mention in find_dates(text, published, lang):
         owner(mention.start).dates.append(mention.value)  # type: ignore[arg-type]
     for mention in find_counts(text, lang):
         if count_unit(mention) == "people":
             owner(mention.start).counts.append(_count_of(mention))
+    for person in find_persons(text):
+        owner(person.start).persons.append(person.number)
     for attribution in find_attributions(text):
         owner(attribution.start).attributions.append(attribution)
     for role in find_roles(text):
         owner(role.start).roles.append(role)
     return DocumentEvidence(doc, evidence, published)
-
-
-def _official_over_abuse(ev: SentenceEvidence) -> None:
-    """"Guards sentenced for torturing a prisoner" reports the verdict; the abuse is its subject."""
-    if ACCOUNTABILITY in ev.types and len(ev.types) > 1:
-        ev.types = {ACCOUNTABILITY: ev.types[ACCOUNTABILITY]}
 
 
 def _count_of(mention: Mention) -> Count:

@@ -16,7 +16,17 @@ from importlib import resources
 
 import yaml
 
-from docket.extract.gazetteer import COUNTRY, REGION, SETTLEMENT, Entry, load_gazetteer, loose_key, norm
+from docket.extract.gazetteer import (
+    COUNTRY,
+    REGION,
+    SETTLEMENT,
+    Entry,
+    admin1_rows,
+    load_gazetteer,
+    loose_key,
+    norm,
+    region_entry,
+)
 from docket.model import Mention, Place
 
 MAX_SPAN = 5
@@ -177,6 +187,37 @@ def _as_place(entry: Entry, precision: str | None = None, name: str | None = Non
         lon=entry.lon,
         geonames_id=entry.geonames_id if (precision or entry.kind) != REGION else None,
     )
+
+
+REGION_NOUNS = frozenset({"область", "край", "республика", "округ"})
+
+
+@cache
+def _region_adjectives() -> dict[str, str]:
+    """Lemma of a region's adjective («ярославский», «харківський») -> the region's English name."""
+    found: dict[str, str] = {}
+    for row in admin1_rows():
+        for alias in row.aliases:
+            words = alias.lower().split()
+            if len(words) != 2 or words[1] not in REGION_NOUNS:
+                continue
+            for lang in ("ru", "uk"):
+                for parse in _morph(lang).parse(words[0])[:2]:
+                    if "ADJF" in parse.tag:
+                        found.setdefault(parse.normal_form, row.name)
+    return found
+
+
+def region_by_adjective(word: str) -> Place | None:
+    """The region an adjective names: «ярославской (колонии)» -> Yaroslavl Oblast."""
+    table = _region_adjectives()
+    for lang in ("ru", "uk"):
+        for parse in _morph(lang).parse(word.lower())[:2]:
+            name = table.get(parse.normal_form) if "ADJF" in parse.tag else None
+            entry = region_entry(name) if name else None
+            if entry is not None:
+                return _as_place(entry, REGION)
+    return None
 
 
 def find_places(text: str, lang: str | None = None) -> list[Mention]:

@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass
 
 # Ends a sentence: terminal punctuation (maybe followed by a closing quote or bracket), then space and
-# an upper-case letter, digit or opening quote.  Abbreviations are checked separately.
-_BOUNDARY = re.compile(r"[.!?…]+[»\"”’)\]]*\s+(?=[«\"“(\[]?[A-ZА-ЯЁІЇЄҐ0-9])")
+# an upper-case letter, digit or opening quote; or a semicolon, which joins two statements ("officials
+# detained as probe widens; former inmate dies").  Abbreviations are checked separately.
+_BOUNDARY = re.compile(r"[.!?…]+[»\"”’)\]]*\s+(?=[«\"“(\[]?[A-ZА-ЯЁІЇЄҐ0-9])|;\s+")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:No|no|Nos|St|Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|Jr|Sr|vs|etc|approx|incl|Art|art|Inc|Ltd|Co|U\.S|"
     r"т\.е|т\.к|т\.д|т\.п|г|гг|ул|ст|ч|им|тыс|млн|млрд|руб|др|пр|см|рис|обл|р-н|пос|с|д|№|ім|вул|тис)"
