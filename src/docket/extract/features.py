@@ -65,11 +65,16 @@ def gather(doc: Document) -> DocumentEvidence:
 
     tax = taxonomy()
     first_official: dict[int, int] = {}  # sentence index -> offset of its first official-response cue
+    first_unofficial: dict[int, int] = {}  # ... of its first threat or demand
+    for m in tax.unofficial.finditer(text) if tax.unofficial else ():
+        first_unofficial.setdefault(owner(m.start()).sentence.index, m.start())
     abuse_hits: list[tuple[str, int]] = []
     for name, event_type in tax.types.items():
         for m in event_type.cue.finditer(text):
             if name == ACCOUNTABILITY:
                 ev = owner(m.start())
+                if first_unofficial.get(ev.sentence.index, len(text)) < m.start():
+                    continue  # "told they would face criminal charges", «просят возбудить дело»
                 ev.types[name] = ev.types.get(name, 0) + 1
                 index = ev.sentence.index
                 first_official[index] = min(first_official.get(index, m.start()), m.start())

@@ -32,6 +32,7 @@ class Taxonomy:
     actors: dict[str, ActorGroup]
     hedge: re.Pattern[str]
     background: re.Pattern[str]
+    unofficial: re.Pattern[str] | None  # threats and demands that make an official-response cue moot
 
 
 def _union(patterns: list[str]) -> re.Pattern[str] | None:
@@ -50,4 +51,6 @@ def taxonomy(name: str = "taxonomy.yaml") -> Taxonomy:
         key: ActorGroup(key, spec.get("role", "victim"), _union(spec.get("cues") or []))
         for key, spec in data["actors"].items()
     }
-    return Taxonomy(types, actors, _union(data["hedges"]), _union(data["background"]))
+    return Taxonomy(
+        types, actors, _union(data["hedges"]), _union(data["background"]), _union(data.get("unofficial") or [])
+    )
