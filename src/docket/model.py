@@ -134,15 +134,19 @@ class Place:
 class Count:
     value: int
     qualifier: CountQualifier = "exact"
+    inferred: bool = False  # read from a singular noun ("a convict died"), not from a number
 
     def to_json(self) -> dict:
-        return {"value": self.value, "qualifier": self.qualifier}
+        data: dict = {"value": self.value, "qualifier": self.qualifier}
+        if self.inferred:
+            data["inferred"] = True
+        return data
 
     @classmethod
     def from_json(cls, data: dict | None) -> Count | None:
         if not data or data.get("value") is None:
             return None
-        return cls(int(data["value"]), data.get("qualifier") or "exact")
+        return cls(int(data["value"]), data.get("qualifier") or "exact", bool(data.get("inferred")))
 
 
 @dataclass(slots=True)

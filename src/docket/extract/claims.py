@@ -154,7 +154,9 @@ def _assemble(evidence: DocumentEvidence, draft: _Draft, index: int) -> Claim:
     places = _places(everything) or _document_places(evidence)
     when = _lead_date(draft.sentences, evidence.published) or _date(draft.context, evidence.published)
     when = when or _fallback_date(evidence, types)
-    count = _count(draft.sentences) or _count(draft.context) or _one_person(draft.sentences)
+    official = bool(types) and types[0] == ACCOUNTABILITY
+    count = (_count(draft.sentences, official) or _one_person(draft.sentences)
+             or _count(draft.context, official))
     origin, via, anonymous = _origin(draft, evidence, index)
     hedged = any(s.hedged for s in everything) or (index == 0 and _document_hedged(evidence))
     spans = _spans(draft.sentences)
@@ -252,17 +254,18 @@ def _rank(precision: str) -> int:
     return {"day": 3, "month": 2, "year": 1}.get(precision, 0)
 
 
-def _count(sentences: list[SentenceEvidence]) -> Count | None:
+def _count(sentences: list[SentenceEvidence], official: bool) -> Count | None:
     for s in sentences:
-        if s.counts:
-            return s.counts[0]
+        counts = s.official_counts + s.counts if official else s.counts
+        if counts:
+            return counts[0]
     return None
 
 
 def _one_person(sentences: list[SentenceEvidence]) -> Count | None:
     """A report that speaks of "a convict" or «осуждённого», and never of several, concerns one person."""
     numbers = [n for s in sentences for n in s.persons]
-    return Count(1, "exact") if numbers and "plur" not in numbers else None
+    return Count(1, "exact", inferred=True) if numbers and "plur" not in numbers else None
 
 
 def _origin(draft: _Draft, evidence: DocumentEvidence, index: int) -> tuple[str | None, list[str], bool]:

@@ -344,7 +344,7 @@ def find_counts(text: str, lang: str | None = None) -> list[Mention]:
             qualifier = lex.qualifier_of[s.group("s").lower()]
             end = s.end()
         unit, noun, noun_end = _unit(text, num, end, lang, lex)
-        value = CountValue(int(round(num.value)), qualifier, unit, noun)  # type: ignore[arg-type]
+        value = CountValue(int(round(num.value)), qualifier, unit=unit, noun=noun)  # type: ignore[arg-type]
         out.append(Mention("count", start, noun_end, text[start:noun_end], value))
         pos = max(pos, noun_end)
     return out

@@ -32,6 +32,9 @@ class SentenceEvidence:
     places: list[Place] = field(default_factory=list)
     dates: list[PartialDate] = field(default_factory=list)
     counts: list[Count] = field(default_factory=list)
+    # "eleven former guards", "more than a dozen officers": who an official response concerns, but never
+    # the victims of an abuse
+    official_counts: list[Count] = field(default_factory=list)
     persons: list[Number] = field(default_factory=list)  # grammatical number of each noun for a person
     attributions: list[Attribution] = field(default_factory=list)
     roles: list[Attribution] = field(default_factory=list)
@@ -40,7 +43,7 @@ class SentenceEvidence:
 
     @property
     def has_anchor(self) -> bool:
-        return bool(self.places or self.dates or self.counts)
+        return bool(self.places or self.dates or self.counts or self.official_counts)
 
 
 @dataclass(slots=True)
@@ -107,8 +110,13 @@ def gather(doc: Document) -> DocumentEvidence:
         owner(mention.start).places.insert(0, place)
     for mention in find_dates(text, published, lang):
         owner(mention.start).dates.append(mention.value)  # type: ignore[arg-type]
+    perpetrator_cues = [g.cue for g in tax.actors.values() if g.role != "victim" and g.cue is not None]
     for mention in find_counts(text, lang):
-        if count_unit(mention) == "people":
+        if count_unit(mention) != "people":
+            continue
+        if any(cue.search(mention.text) for cue in perpetrator_cues):
+            owner(mention.start).official_counts.append(_count_of(mention))
+        else:
             owner(mention.start).counts.append(_count_of(mention))
     for person in find_persons(text):
         owner(person.start).persons.append(person.number)
