@@ -102,9 +102,11 @@ def _count_pair(a: Count, b: dict) -> float:
 
 
 def _count(v: ClaimView, inc: dict) -> float:
-    if v.claim.count is None or not inc.get("counts"):
+    # A count read from a singular noun is too weak to set two reports apart.
+    counts = [c for c in inc.get("counts") or [] if not c.get("inferred")]
+    if v.claim.count is None or v.claim.count.inferred or not counts:
         return 0.0
-    return max(_count_pair(v.claim.count, c) for c in inc["counts"])
+    return max(_count_pair(v.claim.count, c) for c in counts)
 
 
 def _actors(a: list[str], b: list[str]) -> float:
