@@ -222,7 +222,8 @@ def _lemma(word: str, lang: str) -> tuple[str, bool]:
         lex = _lexicon()
         if low in lex.en_irregular:
             return lex.en_irregular[low], False
-        modifier = low in lex.en_modifiers or (word[:1].isupper() and low.endswith(("an", "ish", "ese")))
+        # adjectives, adverbs ("recently naturalised") and capitalised words ("Buryat", "Wagner") modify
+        modifier = low in lex.en_modifiers or word[:1].isupper() or (low.endswith("ly") and len(low) > 4)
         if low.endswith("ies") and len(low) > 4:
             return low[:-3] + "y", modifier
         if low.endswith("s") and not low.endswith("ss") and len(low) > 3:
