@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 DatePrecision = Literal["day", "month", "year", "unknown"]
@@ -20,6 +20,10 @@ CountQualifier = Literal["exact", "approx", "at_least", "at_most"]
 IncidentStatus = Literal["reported", "corroborated", "verified", "disputed", "rejected"]
 # How a document's publication date was known.
 DateSource = Literal["metadata", "html-meta", "telegram", "text", "inferred"]
+
+# How long before the report an undated happening may lie: a verdict or dismissal is news within days;
+# other happenings surface within a season.
+INFERRED_LEAD = {"day": timedelta(days=7), "month": timedelta(days=92)}
 
 PRECISION_RANK: dict[str, int] = {"day": 3, "month": 2, "year": 1, "unknown": 0}
 
@@ -37,6 +41,8 @@ class PartialDate:
     start: date | None
     precision: DatePrecision
     end: date | None = None
+    # Not given by the text: the report's own date stands in, so the happening may lie some time before.
+    inferred: bool = False
 
     def iso(self, value: date | None) -> str | None:
         if value is None or self.precision == "unknown":
@@ -48,14 +54,19 @@ class PartialDate:
         return value.isoformat()
 
     def to_json(self) -> dict:
-        return {"start": self.iso(self.start), "end": self.iso(self.end), "precision": self.precision}
+        data: dict = {"start": self.iso(self.start), "end": self.iso(self.end), "precision": self.precision}
+        if self.inferred:
+            data["inferred"] = True
+        return data
 
     @classmethod
     def from_json(cls, data: dict | None) -> PartialDate | None:
         if not data or not data.get("start"):
             return None
         precision = data.get("precision") or "day"
-        return cls(parse_iso_partial(data["start"]), precision, parse_iso_partial(data.get("end")))
+        return cls(
+            parse_iso_partial(data["start"]), precision, parse_iso_partial(data.get("end")), bool(data.get("inferred"))
+        )
 
     def bounds(self) -> tuple[date, date] | None:
         """The first and last day this date may denote."""
@@ -63,6 +74,8 @@ class PartialDate:
             return None
         lo = _first_day(self.start, self.precision)
         hi = _last_day(self.end or self.start, self.precision)
+        if self.inferred:
+            lo -= INFERRED_LEAD.get(self.precision, timedelta(0))
         return lo, hi
 
     @staticmethod

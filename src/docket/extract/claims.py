@@ -246,8 +246,8 @@ def _fallback_date(evidence: DocumentEvidence, types: list[str]) -> PartialDate 
         return None
     published = evidence.published
     if types and types[0] == ACCOUNTABILITY and doc_date.precision == "day":
-        return PartialDate(published, "day")
-    return PartialDate(date(published.year, published.month, 1), "month")
+        return PartialDate(published, "day", inferred=True)
+    return PartialDate(date(published.year, published.month, 1), "month", inferred=True)
 
 
 def _rank(precision: str) -> int:

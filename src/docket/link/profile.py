@@ -31,7 +31,8 @@ def best_date(dates: list[PartialDate]) -> PartialDate | None:
     def rank(d: PartialDate) -> tuple:
         lo, hi = d.bounds()
         inside = sum(1 for o in known if o.bounds()[0] <= lo and hi <= o.bounds()[1])
-        return (inside, PRECISION_RANK[d.precision], -(hi - lo).days)
+        # of report dates, the earliest report bounds the happening most tightly
+        return (not d.inferred, inside, PRECISION_RANK[d.precision], -(lo.toordinal() if d.inferred else (hi - lo).days))
 
     return max(known, key=rank)
 

@@ -16,6 +16,7 @@ from docket.link.entities import canonical_key
 from docket.model import Claim, Count, Place
 
 THRESHOLD = 1.9
+DAY_TOLERANCE = 3  # days between two reports' dates that may still be one happening
 VETO = P.VETO
 
 
@@ -68,8 +69,11 @@ def _date(v: ClaimView, inc: dict) -> float:
         return VETO  # this claim's report predates the incident
     if not v.window:
         return 0.25
-    if max(lo, v.window[0]) > min(hi, v.window[1]):
+    gap = (max(lo, v.window[0]) - min(hi, v.window[1])).days
+    if gap > DAY_TOLERANCE:
         return VETO
+    if gap > 0:
+        return 0.2  # "on Thursday" and "on Saturday": days of one ongoing happening, as reports see it
     # agreement is only as telling as the vaguer of the two dates
     width = max((hi - lo).days, (v.window[1] - v.window[0]).days) + 1
     if width <= 3:
