@@ -23,7 +23,7 @@ DateSource = Literal["metadata", "html-meta", "telegram", "text", "inferred"]
 
 # How long before the report an undated happening may lie: a verdict or dismissal is news within days;
 # other happenings surface within a season.
-INFERRED_LEAD = {"day": timedelta(days=7), "month": timedelta(days=92)}
+INFERRED_LEAD = {"day": timedelta(days=7), "month": timedelta(days=366)}
 
 PRECISION_RANK: dict[str, int] = {"day": 3, "month": 2, "year": 1, "unknown": 0}
 

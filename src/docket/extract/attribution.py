@@ -35,6 +35,7 @@ class _Patterns:
     relays: tuple[re.Pattern[str], ...]
     roles: tuple[tuple[str, re.Pattern[str]], ...]
     not_names: frozenset[str]
+    reporting: re.Pattern[str] | None
 
 
 @cache
@@ -50,7 +51,34 @@ def _patterns() -> _Patterns:
         compile_all(data.get("relays") or []),
         tuple((k, re.compile(v, re.IGNORECASE)) for k, v in (data.get("roles") or {}).items()),
         frozenset(data.get("not_names") or []),
+        re.compile("|".join(f"(?:{p})" for p in data["reporting_verbs"]), re.IGNORECASE)
+        if data.get("reporting_verbs") else None,
     )
+
+
+REPORTING_AFTER = 12  # "said late on Monday": from the verb to the date it governs
+REPORTING_BEFORE = 40  # "In early October, Gulagu.net published": from the date to the verb
+
+
+def dates_a_report(text: str, start: int, end: int) -> bool:
+    """Whether the date at ``text[start:end]`` dates a report: right after a verb of reporting, or
+    before one with only its subject between ("In early October, Gulagu.net published ...")."""
+    pattern = _patterns().reporting
+    if pattern is None:
+        return False
+    before = text[max(0, start - REPORTING_AFTER - 20) : start]
+    after = text[end : end + REPORTING_BEFORE + 20]
+    return any(
+        m.end() >= len(before) - REPORTING_AFTER and not _CLAUSE_BREAK.search(before[m.end() :])
+        for m in pattern.finditer(before)
+    ) or any(
+        m.start() <= REPORTING_BEFORE and not _CLAUSE_BREAK.search(after[: m.start()])
+        for m in pattern.finditer(after)
+    )
+
+
+# The end of a sentence or a clause: a verb beyond it governs something else.
+_CLAUSE_BREAK = re.compile(r"[.!?;]\s|,\s*(?:and|but|while|а|и|но|і|але)\b|\n")
 
 
 def clean_name(raw: str, not_names: frozenset[str], sentence_initial: bool = False) -> str | None:

@@ -147,14 +147,15 @@ def _assemble(evidence: DocumentEvidence, draft: _Draft, index: int) -> Claim:
     everything = draft.sentences + draft.context
     everything.sort(key=lambda s: s.sentence.index)
     types = _choose_types(draft.types)
+    official = bool(types) and types[0] == ACCOUNTABILITY
     victims = _actors(everything, "victims")
     if not victims and types:
         victims = list(taxonomy().types[types[0]].default_victims)
     perpetrators = _actors(everything, "perpetrators")
     places = _places(everything) or _document_places(evidence)
-    when = _lead_date(draft.sentences, evidence.published) or _date(draft.context, evidence.published)
-    when = when or _fallback_date(evidence, types)
-    official = bool(types) and types[0] == ACCOUNTABILITY
+    when = (_lead_date(draft.sentences, evidence.published, official)
+            or _date(draft.context, evidence.published, official)
+            or _reported_on(everything, evidence.published) or _fallback_date(evidence, types))
     count = (_count(draft.sentences, official) or _one_person(draft.sentences)
              or _count(draft.context, official))
     origin, via, anonymous = _origin(draft, evidence, index)
@@ -219,23 +220,33 @@ def _document_places(evidence: DocumentEvidence) -> list[Place]:
     return [first[key]]
 
 
-def _date(sentences: list[SentenceEvidence], published: date | None) -> PartialDate | None:
-    candidates = [d for s in sentences for d in s.dates if d.start is not None]
-    if published:
-        candidates = [d for d in candidates if d.start <= published]
+def _date(sentences: list[SentenceEvidence], published: date | None, official: bool = False) -> PartialDate | None:
+    """The earliest date given (an official response is dated by its announcement, too)."""
+    candidates = [d for s in sentences for d in (s.dates + s.report_dates if official else s.dates)]
+    candidates = [d for d in candidates if d.start is not None and (not published or d.start <= published)]
     if candidates:
         return min(candidates, key=lambda d: (d.start, -_rank(d.precision)))
     return None
 
 
-def _lead_date(sentences: list[SentenceEvidence], published: date | None) -> PartialDate | None:
+def _lead_date(sentences: list[SentenceEvidence], published: date | None, official: bool) -> PartialDate | None:
     """The date the report leads with: the earliest in the first paragraph that gives one. A later
     paragraph's older date is usually history ("where prisoners rioted in April 2020")."""
     for paragraph in sorted({s.sentence.paragraph for s in sentences}):
-        found = _date([s for s in sentences if s.sentence.paragraph == paragraph], published)
+        found = _date([s for s in sentences if s.sentence.paragraph == paragraph], published, official)
         if found:
             return found
     return None
+
+
+def _reported_on(sentences: list[SentenceEvidence], published: date | None) -> PartialDate | None:
+    """"The rights group said on Monday": the earliest report bounds the happening, as publication does."""
+    candidates = [d for s in sentences for d in s.report_dates]
+    candidates = [d for d in candidates if d.start is not None and (not published or d.start <= published)]
+    if not candidates:
+        return None
+    first = min(candidates, key=lambda d: (d.start, -_rank(d.precision)))
+    return PartialDate(first.start, first.precision, first.end, inferred=True)
 
 
 def _fallback_date(evidence: DocumentEvidence, types: list[str]) -> PartialDate | None:

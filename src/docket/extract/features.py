@@ -10,7 +10,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
-from docket.extract.attribution import Attribution, find_attributions, find_roles
+from docket.extract.attribution import Attribution, dates_a_report, find_attributions, find_roles
 from docket.extract.counts import CountValue, count_unit, find_counts
 from docket.extract.dates import find_dates
 from docket.extract.facilities import find_facilities, resolve_facility_regions
@@ -31,6 +31,7 @@ class SentenceEvidence:
     perpetrators: set[str] = field(default_factory=set)
     places: list[Place] = field(default_factory=list)
     dates: list[PartialDate] = field(default_factory=list)
+    report_dates: list[PartialDate] = field(default_factory=list)  # "said on Monday": when it was reported
     counts: list[Count] = field(default_factory=list)
     # "eleven former guards", "more than a dozen officers": who an official response concerns, but never
     # the victims of an abuse
@@ -43,7 +44,7 @@ class SentenceEvidence:
 
     @property
     def has_anchor(self) -> bool:
-        return bool(self.places or self.dates or self.counts or self.official_counts)
+        return bool(self.places or self.dates or self.report_dates or self.counts or self.official_counts)
 
 
 @dataclass(slots=True)
@@ -109,7 +110,9 @@ def gather(doc: Document) -> DocumentEvidence:
     for mention, place in zip(facility_mentions, facility_places, strict=True):
         owner(mention.start).places.insert(0, place)
     for mention in find_dates(text, published, lang):
-        owner(mention.start).dates.append(mention.value)  # type: ignore[arg-type]
+        ev = owner(mention.start)
+        target = ev.report_dates if dates_a_report(text, mention.start, mention.end) else ev.dates
+        target.append(mention.value)  # type: ignore[arg-type]
     perpetrator_cues = [g.cue for g in tax.actors.values() if g.role != "victim" and g.cue is not None]
     for mention in find_counts(text, lang):
         if count_unit(mention) != "people":
