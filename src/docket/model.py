@@ -22,7 +22,7 @@ IncidentStatus = Literal["reported", "corroborated", "verified", "disputed", "re
 DateSource = Literal["metadata", "html-meta", "telegram", "text", "inferred"]
 
 # How long before the report an undated happening may lie: a verdict or dismissal is news within days;
-# other happenings surface within a season.
+# abuse often surfaces months later (leaked footage, a released prisoner's account).
 INFERRED_LEAD = {"day": timedelta(days=7), "month": timedelta(days=366)}
 
 PRECISION_RANK: dict[str, int] = {"day": 3, "month": 2, "year": 1, "unknown": 0}
