@@ -267,6 +267,8 @@ def _rank(precision: str) -> int:
 
 def _count(sentences: list[SentenceEvidence], official: bool) -> Count | None:
     for s in sentences:
+        if not official and _official(s.types):
+            continue  # "probes opened against ten inmates" counts the accused, not the victims
         counts = s.official_counts + s.counts if official else s.counts
         if counts:
             return counts[0]

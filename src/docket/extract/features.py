@@ -117,7 +117,7 @@ def gather(doc: Document) -> DocumentEvidence:
     for mention in find_counts(text, lang):
         if count_unit(mention) != "people":
             continue
-        if any(cue.search(mention.text) for cue in perpetrator_cues):
+        if any(cue.search(mention.text) for cue in perpetrator_cues) or _counts_accused(text, mention.start):
             owner(mention.start).official_counts.append(_count_of(mention))
         else:
             owner(mention.start).counts.append(_count_of(mention))
@@ -128,6 +128,17 @@ def gather(doc: Document) -> DocumentEvidence:
     for role in find_roles(text):
         owner(role.start).roles.append(role)
     return DocumentEvidence(doc, evidence, published)
+
+
+ACCUSED_REACH = 40  # characters before a count in which "against", «в отношении» mark the accused
+
+
+def _counts_accused(text: str, start: int) -> bool:
+    """"probes opened against guards and ten inmates": the count is of the accused."""
+    accused = taxonomy().accused
+    before = text[max(0, start - ACCUSED_REACH) : start]
+    before = before[max(before.rfind(". "), before.rfind(", but"), before.rfind("\n")) + 1 :]
+    return accused is not None and accused.search(before) is not None
 
 
 def _count_of(mention: Mention) -> Count:

@@ -33,6 +33,7 @@ class Taxonomy:
     hedge: re.Pattern[str]
     background: re.Pattern[str]
     unofficial: re.Pattern[str] | None  # threats and demands that make an official-response cue moot
+    accused: re.Pattern[str] | None  # words before a count of the accused
 
 
 def _union(patterns: list[str]) -> re.Pattern[str] | None:
@@ -52,5 +53,10 @@ def taxonomy(name: str = "taxonomy.yaml") -> Taxonomy:
         for key, spec in data["actors"].items()
     }
     return Taxonomy(
-        types, actors, _union(data["hedges"]), _union(data["background"]), _union(data.get("unofficial") or [])
+        types,
+        actors,
+        _union(data["hedges"]),
+        _union(data["background"]),
+        _union(data.get("unofficial") or []),
+        _union(data.get("accused") or []),
     )
