@@ -77,3 +77,66 @@ def test_russian_report_with_hedge() -> None:
 def test_background_only_text_has_no_claims() -> None:
     text = "Analysts say it is likely that the war will continue for years. The weather was warm."
     assert extract_claims(_doc(text)) == []
+
+
+def test_one_person_counts_as_one_and_is_marked_inferred() -> None:
+    text = "A convict was beaten by guards at penal colony IK-6 in Yoshkar-Ola, the rights group Gulagu.net said."
+    (claim,) = extract_claims(_doc(text))
+    assert claim.count is not None and claim.count.value == 1 and claim.count.inferred
+    assert claim.count.to_json() == {"value": 1, "qualifier": "exact", "inferred": True}
+
+
+def test_a_count_of_perpetrators_is_not_a_count_of_victims() -> None:
+    text = (
+        "On June 29, 2017, more than a dozen officers took turns beating an inmate at correctional "
+        "colony No. 1 in Yaroslavl, Novaya Gazeta reported."
+    )
+    (claim,) = extract_claims(_doc(text))
+    assert claim.count is not None and claim.count.value == 1
+
+
+def test_another_facility_in_the_same_region_is_another_happening() -> None:
+    text = (
+        "An inmate was raped at SIZO-1 in Irkutsk in December, Gulagu.net said.\n\n"
+        "Another prisoner was beaten and raped by inmates at IK-6 in Irkutsk, the group said."
+    )
+    claims = extract_claims(_doc(text))
+    facilities = [{p.name for p in c.places if p.precision == "facility"} for c in claims]
+    assert len(claims) == 2
+    assert any(any("SIZO-1" in f for f in fs) for fs in facilities[:1])
+    assert any(any("IK-6" in f for f in fs) for fs in facilities[1:])
+
+
+def test_region_adjective_before_a_facility_places_it() -> None:
+    text = "Заключённого избили сотрудники ярославской ИК-1, сообщает «Новая газета»."
+    (claim,) = extract_claims(_doc(text, lang="ru"))
+    facility = next(p for p in claim.places if p.precision == "facility")
+    assert facility.admin1 == "Yaroslavl Oblast"
+
+
+def test_a_threat_of_charges_is_not_an_official_response() -> None:
+    text = (
+        "Mobilized men who refused to fight were held in a basement in Zaitseve and told they would face "
+        "criminal charges, their relatives said."
+    )
+    (claim,) = extract_claims(_doc(text))
+    assert "accountability" not in claim.types
+
+
+def test_a_date_beside_a_verb_of_reporting_dates_the_report_not_the_abuse() -> None:
+    text = (
+        "Guards beat prisoners at correctional colony No. 2 in Omsk, the rights group said on Monday, "
+        "March 6."
+    )
+    (claim,) = extract_claims(_doc(text))
+    assert claim.date is not None and claim.date.inferred
+    assert claim.date.start == date(2023, 3, 6)
+    lo, _ = claim.date.bounds()
+    assert lo < date(2023, 3, 6)  # the beating may lie before the statement
+
+
+def test_an_undated_happening_is_bounded_by_its_report() -> None:
+    text = "Prisoners at penal colony IK-2 in Omsk were beaten by guards, the group Gulagu.net said."
+    (claim,) = extract_claims(_doc(text))
+    assert claim.date is not None and claim.date.inferred and claim.date.precision == "month"
+    assert claim.date.to_json()["inferred"] is True
