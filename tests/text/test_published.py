@@ -48,3 +48,27 @@ def test_prepare_keeps_metadata_date():
                    published=meta, published_source="metadata")
     prepare(doc)
     assert doc.published == meta and doc.published_source == "metadata"
+
+
+def test_a_text_without_a_year_is_dated_by_the_events_it_names() -> None:
+    text = (
+        "Mobilization was announced on September 21. On October 28 the defence minister said it was over.\n"
+        "Relatives say the men were still held in a basement on November 3."
+    )
+    found = find_published(text, date(2026, 1, 1))
+    assert found is not None
+    published, source = found
+    assert source == "inferred"
+    assert (published.start, published.precision) == (date(2022, 11, 1), "month")
+
+
+def test_the_war_month_counts_from_the_invasion() -> None:
+    text = "The invasion of Ukraine, which is approaching its sixth month, goes on.\nNo other date is given."
+    published, _ = find_published(text, date(2026, 1, 1))
+    assert (published.start, published.precision) == (date(2022, 8, 1), "month")
+
+
+def test_a_stated_year_wins_over_named_events() -> None:
+    text = "Partial mobilization was declared, and in March 2023 the men were sent to the front.\n"
+    published, _ = find_published(text, date(2026, 1, 1))
+    assert published.start == date(2023, 3, 1)

@@ -19,7 +19,7 @@ import yaml
 DATA = Path(__file__).resolve().parents[1] / "data"
 MIN_YEAR = 1990
 
-Kind = Literal["day", "month", "year", "weekday"]
+Kind = Literal["day", "month", "year", "weekday", "monthday"]  # monthday: day and month, no year
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,8 @@ def grammar() -> _Grammar:
         (rf"(?<!\w){wd},?\s+(?:the\s+)?{day}\s+{mon}(?!,?\s+\d)", "weekday"),
         (rf"(?<!\w){wd},?\s+{mon}\s+{day}(?!\d)(?!,?\s+\d)", "weekday"),
         (rf"(?<!\w){mon},?\s+{year}", "month"),
+        (rf"(?<!\w){day}\s+{mon}(?!,?\s+\d)", "monthday"),
+        (rf"(?<!\w){mon}\s+{day}(?!\d)(?!,?\s+\d)", "monthday"),
         (rf"(?<![\w-]){year}(?![\w-])", "year"),
     ]
     compile_ = lambda forms: [  # noqa: E731
@@ -108,7 +110,7 @@ def find_dates(text: str) -> list[FoundDate]:
             weekday = _lookup(g.weekdays, parts["wd"]) if parts.get("wd") else None
             year = int(parts["year"]) if parts.get("year") else None
             day = int(parts["day"]) if parts.get("day") else None
-            if kind in ("day", "weekday") and not (month and day and 1 <= day <= 31):
+            if kind in ("day", "weekday", "monthday") and not (month and day and 1 <= day <= 31):
                 continue
             if kind == "month" and not month:
                 continue

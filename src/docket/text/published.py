@@ -2,7 +2,8 @@
 
 Order of trust: a labelled date ("Published 12 March 2023", «Опубликовано ...») near the top or bottom;
 a dateline (a short line near the top, then the bottom, that carries a full date); else an inference,
-the latest plausible date mentioned anywhere, cut to month (or year) precision.  Banner lines
+the latest plausible date mentioned anywhere, cut to month (or year) precision; else, where the text
+states no year at all, the well-known events it names (``docket.text.anchors``).  Banner lines
 ("survived 2024 thanks to its readers", "© 2003–2024") never count.
 """
 
@@ -12,6 +13,7 @@ import re
 from datetime import date
 
 from docket.model import DateSource, PartialDate
+from docket.text.anchors import anchored_published
 from docket.text.boilerplate import patterns
 from docket.text.clean_plain import is_metadata_line
 from docket.text.dates import FoundDate, find_dates, grammar, resolve_weekday
@@ -102,5 +104,5 @@ def find_published(text: str, latest: date | None = None) -> tuple[PartialDate, 
     dateline = _dateline(lines[:HEAD_LINES], latest) or _dateline(lines[-TAIL_LINES:], latest)
     if dateline:
         return dateline, "text"
-    inferred = _inferred(lines, latest)
+    inferred = _inferred(lines, latest) or anchored_published(text, latest)
     return (inferred, "inferred") if inferred else None
