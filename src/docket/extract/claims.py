@@ -240,13 +240,16 @@ def _lead_date(sentences: list[SentenceEvidence], published: date | None, offici
 
 
 def _reported_on(sentences: list[SentenceEvidence], published: date | None) -> PartialDate | None:
-    """"The rights group said on Monday": the earliest report bounds the happening, as publication does."""
+    """"The rights group said on Monday": the earliest report bounds the happening, as publication does,
+    to the month."""
     candidates = [d for s in sentences for d in s.report_dates]
     candidates = [d for d in candidates if d.start is not None and (not published or d.start <= published)]
     if not candidates:
         return None
     first = min(candidates, key=lambda d: (d.start, -_rank(d.precision)))
-    return PartialDate(first.start, first.precision, first.end, inferred=True)
+    if first.precision == "year":
+        return PartialDate(first.start, "year", inferred=True)
+    return PartialDate(date(first.start.year, first.start.month, 1), "month", inferred=True)
 
 
 def _fallback_date(evidence: DocumentEvidence, types: list[str]) -> PartialDate | None:
