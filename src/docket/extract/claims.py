@@ -221,12 +221,15 @@ def _document_places(evidence: DocumentEvidence) -> list[Place]:
 
 
 def _date(sentences: list[SentenceEvidence], published: date | None, official: bool = False) -> PartialDate | None:
-    """The earliest date given (an official response is dated by its announcement, too)."""
+    """The earliest date given; for an official response, which is dated by its announcement too, the
+    latest ("the trial of men charged over the April 2020 riot opened in mid-July")."""
     candidates = [d for s in sentences for d in (s.dates + s.report_dates if official else s.dates)]
     candidates = [d for d in candidates if d.start is not None and (not published or d.start <= published)]
-    if candidates:
-        return min(candidates, key=lambda d: (d.start, -_rank(d.precision)))
-    return None
+    if not candidates:
+        return None
+    if official:
+        return max(candidates, key=lambda d: (d.start, _rank(d.precision)))
+    return min(candidates, key=lambda d: (d.start, -_rank(d.precision)))
 
 
 def _lead_date(sentences: list[SentenceEvidence], published: date | None, official: bool) -> PartialDate | None:
