@@ -250,7 +250,7 @@ def _noun(text: str, pos: int, lang: str | None, lex: _Lexicon) -> tuple[str | N
     best: tuple[str | None, str, int] | None = None
     for _ in range(3):
         m = _WORD.search(text, pos, pos + 40)
-        if not m or text[pos : m.start()].strip():
+        if not m or text[pos : m.start()].strip().strip("\"“”«»„"):  # around 20 "new Russians"
             break
         word = m.group(0).strip("-")
         lang_w = _lang_of(word, lang)
