@@ -280,3 +280,293 @@ def _count_text(count: dict | None) -> str:
         return ""
     mark = {"approx": "~", "at_least": "≥", "at_most": "≤"}.get(count.get("qualifier") or "", "")
     return f"{mark}{count['value']}"
+
+
+# -- users, review and the web application (docket.review, docket.web) --------------------------------
+
+user_app = typer.Typer(help="People who use docket: add users, set roles, API tokens.", no_args_is_help=True)
+review_app = typer.Typer(help="Review incidents: confirm, dispute, reject, edit, note, merge, split.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(review_app, name="review")
+
+
+@contextmanager
+def _review_errors() -> Iterator[None]:
+    from docket.review.accounts import AccountError
+    from docket.review.actions import ReviewError
+
+    with user_errors():
+        try:
+            yield
+        except (AccountError, ReviewError) as exc:
+            raise UserError(str(exc)) from None
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = typer.prompt("Password", hide_input=True)
+    if typer.prompt("Repeat password", hide_input=True) != first:
+        raise UserError("the passwords differ")
+    return first
+
+
+@user_app.command("add")
+def user_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The user's login name.")],
+    role: Annotated[str, typer.Option("--role", help="admin, analyst (review and edit) or viewer (read).")] = "viewer",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
+    actor: Annotated[str | None, typer.Option(help="Who the chain of custody names.")] = None,
+) -> None:
+    """Create a user (the password is asked for, or read from standard input)."""
+    from docket.review import accounts
+
+    with _review_errors():
+        password = _read_password(password_stdin)
+        store = _store(ctx)
+        with store.write() as conn:
+            user = accounts.add_user(conn, name, role, password, actor=actor or config.default_actor())
+        out.print(f"user {escape(user.name)} added with role {user.role}")
+
+
+@user_app.command("list")
+def user_list(ctx: typer.Context) -> None:
+    """List users and their roles."""
+    from docket.review import accounts
+
+    with _review_errors():
+        store = _store(ctx)
+        with store.read() as conn:
+            rows = accounts.list_users(conn)
+        table = Table(title=f"{len(rows)} users")
+        for col in ("name", "role", "disabled", "created"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(escape(r["name"]), r["role"], "yes" if r["disabled"] else "", r["created_at"])
+        out.print(table)
+
+
+@user_app.command("role")
+def user_role(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The user.")],
+    role: Annotated[str, typer.Argument(help="admin, analyst or viewer.")],
+    actor: Annotated[str | None, typer.Option(help="Who the chain of custody names.")] = None,
+) -> None:
+    """Change a user's role."""
+    from docket.review import accounts
+
+    with _review_errors():
+        store = _store(ctx)
+        with store.write() as conn:
+            user = accounts.set_role(conn, name, role, actor=actor or config.default_actor())
+        out.print(f"user {escape(user.name)} is now {user.role}")
+
+
+@user_app.command("token")
+def user_token(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The user the token acts as.")],
+    label: Annotated[str, typer.Option(help="What the token is for.")] = "script",
+    actor: Annotated[str | None, typer.Option(help="Who the chain of custody names.")] = None,
+) -> None:
+    """Create an API token (printed once; only its hash is stored)."""
+    from docket.review import accounts
+
+    with _review_errors():
+        store = _store(ctx)
+        with store.write() as conn:
+            token = accounts.create_token(conn, name, label, actor=actor or config.default_actor())
+        sys.stdout.write(token + "\n")
+
+
+def _incident_id(conn: Any, prefix: str) -> str:
+    inc = get_incident(conn, prefix)
+    if inc is None:
+        raise UserError(f"no incident {prefix}")
+    return inc["id"]
+
+
+def _review(ctx: typer.Context, run: Any) -> dict:
+    with _review_errors():
+        store = _store(ctx)
+        with store.write() as conn:
+            record = run(conn)
+    return record
+
+
+def _print_record(record: dict) -> None:
+    what = f"{record['action']} {record['incident_id']}"
+    if record.get("field"):
+        what += f" {record['field']}"
+    out.print(escape(what) + f" by {escape(record['actor'])} at {record['at']}")
+
+
+ActorOption = Annotated[str | None, typer.Option(help="Who the review and custody chain name (else $DOCKET_ACTOR or $USER).")]
+NoteOption = Annotated[str | None, typer.Option(help="Why: kept with the review.")]
+
+
+def _status_command(action: str) -> Any:
+    def command(
+        ctx: typer.Context,
+        incident_id: Annotated[str, typer.Argument(help="Incident id (or a unique prefix).")],
+        note: NoteOption = None,
+        actor: ActorOption = None,
+    ) -> None:
+        from docket.review import actions
+
+        record = _review(ctx, lambda conn: actions.set_status(
+            conn, _incident_id(conn, incident_id), action, actor or config.default_actor(), note))
+        _print_record(record)
+
+    command.__doc__ = {"confirm": "Confirm an incident (status verified).", "dispute": "Dispute an incident (status disputed).",
+                       "reject": "Reject an incident (status rejected)."}[action]
+    return command
+
+
+for _action in ("confirm", "dispute", "reject"):
+    review_app.command(_action)(_status_command(_action))
+
+
+@review_app.command("note")
+def review_note(
+    ctx: typer.Context,
+    incident_id: Annotated[str, typer.Argument(help="Incident id (or a unique prefix).")],
+    text: Annotated[str, typer.Argument(help="The note.")],
+    actor: ActorOption = None,
+) -> None:
+    """Attach a note to an incident."""
+    from docket.review import actions
+
+    _print_record(_review(ctx, lambda conn: actions.add_note(conn, _incident_id(conn, incident_id), actor or config.default_actor(), text)))
+
+
+@review_app.command("edit")
+def review_edit(
+    ctx: typer.Context,
+    incident_id: Annotated[str, typer.Argument(help="Incident id (or a unique prefix).")],
+    field: Annotated[str, typer.Argument(help="types, date, places, count, victims or perpetrators.")],
+    value: Annotated[str, typer.Argument(help='The new value as JSON, e.g. \'{"value": 20, "qualifier": "approx"}\'; lists may be comma-separated.')],
+    note: NoteOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Set a reviewer's value for a field (the machine's value is kept beside it)."""
+    from docket.review import actions
+
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        parsed = value
+    _print_record(_review(ctx, lambda conn: actions.edit_field(
+        conn, _incident_id(conn, incident_id), field, parsed, actor or config.default_actor(), note)))
+
+
+@review_app.command("revert")
+def review_revert(
+    ctx: typer.Context,
+    incident_id: Annotated[str, typer.Argument(help="Incident id (or a unique prefix).")],
+    field: Annotated[str, typer.Argument(help="A field with a reviewer value, or status.")],
+    note: NoteOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Drop a reviewer's value: the machine's value shows again."""
+    from docket.review import actions
+
+    _print_record(_review(ctx, lambda conn: actions.revert_field(
+        conn, _incident_id(conn, incident_id), field, actor or config.default_actor(), note)))
+
+
+@review_app.command("merge")
+def review_merge(
+    ctx: typer.Context,
+    into_id: Annotated[str, typer.Argument(help="The incident that stays.")],
+    from_id: Annotated[str, typer.Argument(help="The incident merged into it (it ceases to exist).")],
+    note: NoteOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Merge two incidents (undo with `docket review unmerge MERGE_ID`)."""
+    from docket.review import actions
+
+    record = _review(ctx, lambda conn: actions.merge(
+        conn, _incident_id(conn, into_id), _incident_id(conn, from_id), actor or config.default_actor(), note))
+    _print_record(record)
+    out.print(f"merge id {record['merge_id']}")
+
+
+@review_app.command("split")
+def review_split(
+    ctx: typer.Context,
+    incident_id: Annotated[str, typer.Argument(help="Incident id (or a unique prefix).")],
+    claim_ids: Annotated[list[str], typer.Argument(help="The claims that leave for a new incident.")],
+    note: NoteOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Split an incident: the given claims become a new incident."""
+    from docket.review import actions
+
+    record = _review(ctx, lambda conn: actions.split(
+        conn, _incident_id(conn, incident_id), claim_ids, actor or config.default_actor(), note))
+    _print_record(record)
+    out.print(f"new incident {record['new_id']}")
+
+
+@review_app.command("unmerge")
+def review_unmerge(
+    ctx: typer.Context,
+    merge_id: Annotated[int, typer.Argument(help="The merge to undo (see `docket review history`).")],
+    note: NoteOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Undo a merge, the machine's or a reviewer's."""
+    from docket.review import actions
+
+    record = _review(ctx, lambda conn: actions.unmerge(conn, merge_id, actor or config.default_actor(), note))
+    _print_record(record)
+    out.print(f"restored incident {record['restored_id']}")
+
+
+@review_app.command("history")
+def review_history(
+    ctx: typer.Context,
+    incident_id: Annotated[str, typer.Argument(help="Incident id (or a unique prefix).")],
+) -> None:
+    """An incident's reviews (who, when, before, after) and the merges that can be undone."""
+    from docket.review import actions
+
+    with _review_errors():
+        store = _store(ctx)
+        with store.read() as conn:
+            iid = _incident_id(conn, incident_id)
+            rows = actions.history(conn, iid)
+            merges = actions.merges_of(conn, iid)
+        table = Table(title=f"{iid}: {len(rows)} reviews")
+        for col in ("at", "actor", "action", "field", "before", "after", "note"):
+            table.add_column(col, overflow="fold")
+        for r in rows:
+            table.add_row(r["at"], escape(r["actor"]), r["action"], r["field"] or "",
+                          escape(json.dumps(r["before"], ensure_ascii=False)) if r["before"] is not None else "",
+                          escape(json.dumps(r["after"], ensure_ascii=False)) if r["after"] is not None else "",
+                          escape(r["note"] or ""))
+        out.print(table)
+        for m in merges:
+            out.print(f"merge {m['id']} ({m['kind']}): {len(m['claim_ids'])} claim(s) from {m['from_id']}")
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    https: Annotated[bool, typer.Option("--https/--no-https", help="Mark cookies Secure even if the proxy in front speaks plain HTTP to docket.")] = False,
+) -> None:
+    """Serve the web application and REST API over the store."""
+    import uvicorn
+
+    from docket.web import create_app
+
+    with user_errors():
+        store = _store(ctx)
+        web = create_app(store, force_https=https)
+        out.print(f"docket serving {escape(str(store.data_dir))} on http://{host}:{port}/ (API description at /api/openapi.json)")
+        uvicorn.run(web, host=host, port=port, proxy_headers=True, log_level="info")

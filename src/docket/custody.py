@@ -2,7 +2,9 @@
 
 ``entry_hash = sha256(seq, at, actor, action, object_type, object_id, payload_hash, prev_hash)``; the
 head (last seq and hash) is also kept in ``store_meta`` so deleting the newest entry shows. Appends run
-inside the caller's write transaction, under the store's write lock.
+inside the caller's write transaction, under the store's write lock. A ``Chain`` makes many appends in one
+transaction: it takes the lock and reads the head once, carries it forward, and writes the entries and
+the new head together at ``flush``.
 
 ``verify`` re-hashes every stored original, walks the chain, and re-hashes the rows entries cover.
 """
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from docket.model import CustodyEntry
 from docket.store import Store
@@ -75,36 +77,77 @@ def entry_hash(
     return json_hash([seq, at, actor, action, object_type, object_id, payload_hash, prev_hash])
 
 
+_HEAD = select(custody.c.seq, custody.c.entry_hash).order_by(custody.c.seq.desc()).limit(1)
+_SET_HEAD = store_meta.update().where(store_meta.c.key == bindparam("meta_key")).values(value=bindparam("head"))
+
+
 def _head(conn: Connection) -> tuple[int, str]:
-    row = conn.execute(select(custody.c.seq, custody.c.entry_hash).order_by(custody.c.seq.desc()).limit(1)).first()
+    row = conn.execute(_HEAD).first()
     return (row.seq, row.entry_hash) if row else (0, GENESIS)
+
+
+def _set_head(conn: Connection, seq: int, digest: str) -> None:
+    head = f"{seq}:{digest}"
+    if not conn.execute(_SET_HEAD, {"meta_key": HEAD_KEY, "head": head}).rowcount:
+        conn.execute(store_meta.insert(), {"key": HEAD_KEY, "value": head})
 
 
 def append(
     conn: Connection, *, actor: str, action: str, object_type: str, object_id: str, payload_hash: str
 ) -> CustodyEntry:
     """Append one entry inside the caller's write transaction."""
-    lock_chain(conn)
-    last_seq, prev = _head(conn)
-    seq, at = last_seq + 1, now()
-    digest = entry_hash(seq, at, actor, action, object_type, object_id, payload_hash, prev)
-    conn.execute(
-        custody.insert().values(
-            seq=seq,
-            at=at,
-            actor=actor,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            payload_hash=payload_hash,
-            prev_hash=prev,
-            entry_hash=digest,
-        )
+    chain = Chain(conn)
+    entry = chain.append(
+        actor=actor, action=action, object_type=object_type, object_id=object_id, payload_hash=payload_hash
     )
-    head = f"{seq}:{digest}"
-    if not conn.execute(store_meta.update().where(store_meta.c.key == HEAD_KEY).values(value=head)).rowcount:
-        conn.execute(store_meta.insert().values(key=HEAD_KEY, value=head))
-    return CustodyEntry(seq, at, actor, action, object_id, payload_hash, prev, digest, object_type)
+    chain.flush()
+    return entry
+
+
+class Chain:
+    """Appends within one write transaction. The chain is locked and its head read at the first append
+    (the lock holds until the transaction ends, so the head stays this transaction's to move); entries
+    are written by ``flush``, which must run before the transaction commits. Nothing else may append to
+    the chain in the same transaction between the first append and ``flush``."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._head: tuple[int, str] | None = None
+        self._rows: list[dict] = []
+
+    def append(
+        self, *, actor: str, action: str, object_type: str, object_id: str, payload_hash: str
+    ) -> CustodyEntry:
+        if self._head is None:
+            lock_chain(self.conn)
+            self._head = _head(self.conn)
+        last_seq, prev = self._head
+        seq, at = last_seq + 1, now()
+        digest = entry_hash(seq, at, actor, action, object_type, object_id, payload_hash, prev)
+        self._rows.append(
+            {
+                "seq": seq,
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "object_type": object_type,
+                "object_id": object_id,
+                "payload_hash": payload_hash,
+                "prev_hash": prev,
+                "entry_hash": digest,
+            }
+        )
+        self._head = (seq, digest)
+        return CustodyEntry(seq, at, actor, action, object_id, payload_hash, prev, digest, object_type)
+
+    def flush(self) -> None:
+        """Write the entries appended so far and move the recorded head."""
+        if not self._rows:
+            return
+        self.conn.execute(custody.insert(), self._rows)
+        self._rows = []
+        assert self._head is not None
+        _set_head(self.conn, *self._head)
 
 
 def entries(conn: Connection) -> Iterator[CustodyEntry]:

@@ -4,7 +4,9 @@ Per source: read it (ingest), clean and extract each document (text, extract) ou
 write the original to the blob store (idempotent), then in ONE write transaction re-check that the
 bytes are new, record blobs, documents, claims and incidents (link) and their custody entries. A source
 whose transaction never committed left nothing behind but a content-addressed blob, so re-running after
-a crash finishes the job without duplicates.
+a crash finishes the job without duplicates. A source's blobs (the file and its attachments) are written
+as one batch: each blob's bytes are fsynced, then each directory that gained a name once, all before the
+transaction that records them begins; the transaction's custody entries are written together at its end.
 """
 
 from __future__ import annotations
@@ -95,13 +97,16 @@ def ingest_source(store: Store, source: Any, *, actor: str) -> SourceOutcome:
             outcome.status, outcome.message = "skipped", f"same bytes as {first.first_name}"
             return outcome
     prepared = _prepare(result)
-    _put_blobs(store, prepared)
+    with store.blobs.batch():  # durable (data and names) when the batch ends, before any commit below
+        _put_blobs(store, prepared)
     with store.write() as conn:
         if result.sha256 and (first := find_blob(conn, result.sha256)) is not None:
             # Another process stored the same bytes while this one was extracting.
             outcome.status, outcome.message = "skipped", f"same bytes as {first.first_name}"
             return outcome
-        _record(conn, store, prepared, outcome, actor)
+        chain = custody.Chain(conn)
+        _record(conn, store, prepared, outcome, actor, chain, checked=bool(result.sha256))
+        chain.flush()
     if outcome.documents and outcome.failed_documents == outcome.documents:
         outcome.status = "failed"
     return outcome
@@ -156,11 +161,22 @@ def _put_blobs(store: Store, prepared: _Prepared) -> None:
         _put_blobs(store, child)
 
 
-def _record(conn: Connection, store: Store, prepared: _Prepared, outcome: SourceOutcome, actor: str) -> None:
+def _record(
+    conn: Connection,
+    store: Store,
+    prepared: _Prepared,
+    outcome: SourceOutcome,
+    actor: str,
+    chain: custody.Chain,
+    *,
+    checked: bool = False,
+) -> None:
+    """Record one read file and its attachments; ``checked``: its bytes were just found new in this
+    transaction."""
     result = prepared.result
     at = custody.now()
     if result.sha256:
-        if (first := find_blob(conn, result.sha256)) is not None:
+        if not checked and (first := find_blob(conn, result.sha256)) is not None:
             # An attachment already stored as a file of its own (or the other way round).
             outcome.message = _join(outcome.message, f"{result.name}: same bytes as {first.first_name}")
             return
@@ -174,14 +190,14 @@ def _record(conn: Connection, store: Store, prepared: _Prepared, outcome: Source
                 storage_uri=store.blobs.uri(result.sha256),
                 at=at,
             )
-            custody.append(conn, actor=actor, action=custody.INGEST, object_type="blob", object_id=result.sha256, payload_hash=result.sha256)
+            chain.append(actor=actor, action=custody.INGEST, object_type="blob", object_id=result.sha256, payload_hash=result.sha256)
     for doc, claims in prepared.docs:
         if document_exists(conn, doc.id):
             continue
         row = save_document(conn, doc, at)
         failed = doc.status == "failed"
         action = custody.FAIL if failed else custody.STORE
-        custody.append(conn, actor=actor, action=action, object_type="document", object_id=doc.id, payload_hash=row_hash(row))
+        chain.append(actor=actor, action=action, object_type="document", object_id=doc.id, payload_hash=row_hash(row))
         outcome.documents += 1
         if failed:
             outcome.failed_documents += 1
@@ -190,16 +206,16 @@ def _record(conn: Connection, store: Store, prepared: _Prepared, outcome: Source
         incident_ids = link.link_document(conn, doc, claims) if claims else []
         # The claims as stored (the linker may annotate them), so verify can re-hash the same rows.
         payload = custody.claims_hash(stored_claims(conn, doc.id))
-        custody.append(conn, actor=actor, action=custody.EXTRACT, object_type="document", object_id=doc.id, payload_hash=payload)
+        chain.append(actor=actor, action=custody.EXTRACT, object_type="document", object_id=doc.id, payload_hash=payload)
         if claims:
-            custody.append(
-                conn, actor=actor, action=custody.LINK, object_type="document", object_id=doc.id,
+            chain.append(
+                actor=actor, action=custody.LINK, object_type="document", object_id=doc.id,
                 payload_hash=custody.json_hash(sorted(incident_ids)),
             )
         outcome.claims += len(claims)
         outcome.incidents.extend(i for i in incident_ids if i not in outcome.incidents)
     for child in prepared.children:
-        _record(conn, store, child, outcome, actor)
+        _record(conn, store, child, outcome, actor, chain)
 
 
 def _join(a: str, b: str) -> str:

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from dbkit import Databases, execute, rows, store_url
 from docket.cli import app
 
 REPO = Path(__file__).resolve().parents[2]
@@ -21,17 +22,24 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture(scope="module")
-def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def ingested(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iterator[tuple[Path, str | None]]:
     data = tmp_path_factory.mktemp("cli") / "data"
-    result = CliRunner().invoke(app, ["--data-dir", str(data), "ingest", str(EXAMPLES)])
+    url = databases.create()  # None on SQLite: the store's own file
+    result = CliRunner().invoke(app, ["--data-dir", str(data), "ingest", str(EXAMPLES)], env={"DOCKET_DATABASE_URL": url})
     assert result.exit_code == 0, result.output
-    return data
+    yield data, url
+    databases.drop(url)
 
 
 @pytest.fixture
-def data(ingested: Path, tmp_path: Path) -> Path:
+def data(
+    ingested: tuple[Path, str | None], tmp_path: Path, new_database: Callable, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """A private copy of the examples' store (ingesting once per module keeps the suite fast)."""
-    return Path(shutil.copytree(ingested, tmp_path / "data"))
+    path, url = ingested
+    if url:
+        monkeypatch.setenv("DOCKET_DATABASE_URL", new_database(template=url))
+    return Path(shutil.copytree(path, tmp_path / "data"))
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -78,8 +86,7 @@ def test_export_writes_jsonl_and_csv_and_logs_custody(runner, data, tmp_path):
     csv_out = tmp_path / "register.csv"
     assert runner.invoke(app, ["--data-dir", str(data), "export", "--format", "csv", "-o", str(csv_out)]).exit_code == 0
     assert csv_out.read_text(encoding="utf-8").startswith("id,types,")
-    conn = sqlite3.connect(data / "docket.sqlite")
-    exports = conn.execute("SELECT object_id FROM custody WHERE action = 'export' ORDER BY seq").fetchall()
+    exports = rows(store_url(data), "SELECT object_id FROM custody WHERE action = 'export' ORDER BY seq")
     assert exports == [("jsonl:register.jsonl",), ("csv:register.csv",)]
     bad = runner.invoke(app, ["--data-dir", str(data), "export", "--format", "xml"])
     assert bad.exit_code != 0
@@ -87,10 +94,7 @@ def test_export_writes_jsonl_and_csv_and_logs_custody(runner, data, tmp_path):
 
 def test_verify_exits_1_and_names_the_problem(runner, data):
     assert runner.invoke(app, ["--data-dir", str(data), "verify"]).exit_code == 0
-    conn = sqlite3.connect(data / "docket.sqlite")
-    conn.execute("UPDATE custody SET action = 'forged' WHERE seq = 1")
-    conn.commit()
-    conn.close()
+    execute(store_url(data), "UPDATE custody SET action = 'forged' WHERE seq = 1")
     result = runner.invoke(app, ["--data-dir", str(data), "verify"], terminal_width=200)
     assert result.exit_code == 1 and "entry #1" in result.output
 
@@ -98,8 +102,7 @@ def test_verify_exits_1_and_names_the_problem(runner, data):
 def test_incidents_and_show(runner, data):
     result = runner.invoke(app, ["--data-dir", str(data), "incidents"], terminal_width=250)
     assert result.exit_code == 0 and "incidents" in result.output
-    conn = sqlite3.connect(data / "docket.sqlite")
-    row = conn.execute("SELECT id FROM incidents LIMIT 1").fetchone()
+    row = next(iter(rows(store_url(data), "SELECT id FROM incidents ORDER BY id LIMIT 1")), None)
     if row is None:
         pytest.skip("the extractor found no incident in the examples")
     shown = runner.invoke(app, ["--data-dir", str(data), "show", row[0]], terminal_width=250)

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine
 
+from docket.config import resolve_database_url
 from docket.model import Claim, Count, Document, PartialDate, Place
+from docket.store.dialect import normalize_url
 from docket.store.schema import documents, metadata
 
 _ids = itertools.count(1)
@@ -37,7 +39,8 @@ OTHER = (
 
 
 def make_engine(tmp_path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{tmp_path}/link.db")
+    # On the suite's PostgreSQL run, the test's own database (tests/conftest.py); else SQLite.
+    engine = create_engine(normalize_url(resolve_database_url() or f"sqlite:///{tmp_path}/link.db"))
     metadata.create_all(engine)
     return engine
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
+from dbkit import ON_POSTGRES, rows, store_url
 from docket import custody
 from docket.store import Store
 
@@ -29,56 +32,56 @@ def _write_batch(folder: Path, n: int) -> None:
         )
 
 
-def _docket(data: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, "--data-dir", str(data), *args], capture_output=True, text=True, timeout=300)
+def _docket(data: Path, *args: str, url: str | None = None) -> subprocess.CompletedProcess:
+    db = ["--database-url", url] if url else []
+    return subprocess.run([*CLI, "--data-dir", str(data), *db, *args], capture_output=True, text=True, timeout=300)
 
 
-def _rows(data: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(data / "docket.sqlite", timeout=30)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
-def _export(data: Path) -> list[str]:
-    result = _docket(data, "export", "--format", "jsonl")
+def _export(data: Path, url: str | None = None) -> list[str]:
+    result = _docket(data, "export", "--format", "jsonl", url=url)
     assert result.returncode == 0, result.stderr
     return sorted(result.stdout.splitlines())
 
 
-def test_killed_batch_rerun_matches_a_clean_run(tmp_path: Path):
+def _stored_blobs(url: str) -> int:
+    try:
+        return rows(url, "SELECT count(*) FROM blobs")[0][0]
+    except DBAPIError:  # no tables yet, or the database is locked
+        return 0
+
+
+def test_killed_batch_rerun_matches_a_clean_run(tmp_path: Path, new_database: Callable):
     batch, n = tmp_path / "batch", 24
     _write_batch(batch, n)
     killed, clean = tmp_path / "killed", tmp_path / "clean"
+    # The killed store's database is this test's own (the environment's); the clean one gets another.
+    killed_url, clean_url = store_url(killed), store_url(clean, new_database())
 
     proc = subprocess.Popen([*CLI, "--data-dir", str(killed), "ingest", str(batch)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     stored, deadline = 0, time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        if (killed / "docket.sqlite").exists():
-            try:
-                stored = _rows(killed, "SELECT count(*) FROM blobs")[0][0]
-            except sqlite3.OperationalError:
-                stored = 0
+        if ON_POSTGRES or (killed / "docket.sqlite").exists():
+            stored = _stored_blobs(killed_url)
             if stored >= 2:
                 break
         time.sleep(0.01)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    interrupted = _rows(killed, "SELECT count(*) FROM blobs")[0][0]
+    interrupted = rows(killed_url, "SELECT count(*) FROM blobs")[0][0]
     assert 0 < interrupted < n, "the batch must be killed part-way through"
 
     rerun = _docket(killed, "ingest", str(batch))
     assert rerun.returncode == 0, rerun.stderr
-    assert _docket(clean, "ingest", str(batch)).returncode == 0
+    assert _docket(clean, "ingest", str(batch), url=clean_url).returncode == 0
 
-    for data in (killed, clean):
-        assert _rows(data, "SELECT count(*), count(DISTINCT name) FROM documents") == [(n, n)]
-        assert _rows(data, "SELECT count(*) FROM blobs") == [(n,)]
-        assert custody.verify(Store.open(data)) == []
-    assert _export(killed) == _export(clean)
-    assert _rows(killed, "SELECT id FROM documents ORDER BY id") == _rows(clean, "SELECT id FROM documents ORDER BY id")
+    for data, url in ((killed, killed_url), (clean, clean_url)):
+        assert rows(url, "SELECT count(*), count(DISTINCT name) FROM documents") == [(n, n)]
+        assert rows(url, "SELECT count(*) FROM blobs") == [(n,)]
+        assert custody.verify(Store.open(data, url)) == []
+    assert _export(killed) == _export(clean, clean_url)
+    ids = "SELECT id FROM documents ORDER BY id"
+    assert rows(killed_url, ids) == rows(clean_url, ids)
 
 
 def test_two_concurrent_ingests_leave_a_valid_chain_and_no_duplicates(tmp_path: Path):
@@ -96,6 +99,7 @@ def test_two_concurrent_ingests_leave_a_valid_chain_and_no_duplicates(tmp_path: 
     # Each file is processed by exactly one of the two; the other finds its bytes already stored.
     skipped = sum(int(re.search(r"(\d+) skipped", o[0]).group(1)) for o in outputs)
     assert skipped == n
-    assert _rows(data, "SELECT count(*), count(DISTINCT blob_sha256) FROM documents") == [(n, n)]
-    assert _rows(data, "SELECT count(*) FROM blobs") == [(n,)]
+    url = store_url(data)
+    assert rows(url, "SELECT count(*), count(DISTINCT blob_sha256) FROM documents") == [(n, n)]
+    assert rows(url, "SELECT count(*) FROM blobs") == [(n,)]
     assert custody.verify(Store.open(data)) == []

@@ -11,6 +11,7 @@ from importlib import resources
 import yaml
 from sqlalchemy import Connection
 
+from docket.link.cache import MISSING, TxMemo
 from docket.model import stable_id
 from docket.store import incidents as repo
 
@@ -101,20 +102,30 @@ def speaks_for(entity_id: str) -> str:
     return _part_of().get(entity_id, entity_id)
 
 
+_SEEDED = TxMemo()
+# alias key -> entity id, for keys stored as an alias: such a row is never changed or removed, so the
+# answer holds for good once its transaction committed. Weak ("~") matches are not kept: a later exact
+# alias may take precedence over them.
+_ALIASES = TxMemo()
+_NAMES = TxMemo()
+
+
 def ensure_seeded(conn: Connection) -> None:
-    """Load aliases.yaml into the entity tables once per store."""
-    if repo.entity_exists(conn, seed_entities()[-1].id):
+    """Load aliases.yaml into the entity tables once per store (remembered per store once committed)."""
+    if _SEEDED.get(conn, "seeded") is not MISSING:
         return
-    rows, aliases = [], []
-    for e in seed_entities():
-        rows.append({"id": e.id, "kind": e.kind, "name": e.name})
-        aliases += [
-            {"key": canonical_key(a)[:200], "entity_id": e.id, "alias": a} for a in (e.name, *e.aliases)
-        ]
-        weak = surname_key(e.name) if e.kind == "person" else None
-        if weak:
-            aliases.append({"key": weak, "entity_id": e.id, "alias": e.name})
-    repo.add_entities_bulk(conn, rows, aliases)
+    if not repo.entity_exists(conn, seed_entities()[-1].id):
+        rows, aliases = [], []
+        for e in seed_entities():
+            rows.append({"id": e.id, "kind": e.kind, "name": e.name})
+            aliases += [
+                {"key": canonical_key(a)[:200], "entity_id": e.id, "alias": a} for a in (e.name, *e.aliases)
+            ]
+            weak = surname_key(e.name) if e.kind == "person" else None
+            if weak:
+                aliases.append({"key": weak, "entity_id": e.id, "alias": e.name})
+        repo.add_entities_bulk(conn, rows, aliases)
+    _SEEDED.put(conn, "seeded", True)
 
 
 def guess_kind(name: str) -> str:
@@ -127,15 +138,28 @@ def guess_kind(name: str) -> str:
 
 def resolve_entity(conn: Connection, name: str, kind: str | None = None) -> str | None:
     """The canonical entity id for a name, creating the entity (and its aliases) when it is new."""
+    return resolve_entity_stably(conn, name, kind)[0]
+
+
+def resolve_entity_stably(conn: Connection, name: str, kind: str | None = None) -> tuple[str | None, bool]:
+    """``resolve_entity``, and whether the answer holds for good: True unless it came from a weak
+    (surname) alias, which an exact alias added later would override."""
     key = canonical_key(name)
     if not key:
-        return None
+        return None, True
+    memo_key = key[:200]
+    found = _ALIASES.get(conn, memo_key)
+    if found is not MISSING:
+        return found, True
     ensure_seeded(conn)
     found = repo.entity_by_alias(conn, key)
-    if found is None and len(_tokens(name)) == 1:
-        found = repo.entity_by_alias(conn, "~" + key)
     if found is not None:
-        return found
+        _ALIASES.put(conn, memo_key, found)
+        return found, True
+    if len(_tokens(name)) == 1:
+        found = repo.entity_by_alias(conn, "~" + key)
+        if found is not None:
+            return found, False
     kind = kind or guess_kind(name)
     entity_id = stable_id("ent", key)
     repo.add_entity(conn, entity_id, kind, name.strip())
@@ -143,4 +167,23 @@ def resolve_entity(conn: Connection, name: str, kind: str | None = None) -> str 
     weak = surname_key(name) if kind == "person" else None
     if weak:
         repo.add_alias(conn, weak, entity_id, name.strip())
-    return entity_id
+    _ALIASES.put(conn, memo_key, entity_id)
+    return entity_id, True
+
+
+def entity_names(conn: Connection, ids: list[str]) -> dict[str, str]:
+    """Display names of entities by id (an entity's name never changes once stored)."""
+    out: dict[str, str] = {}
+    missing = []
+    for eid in ids:
+        name = _NAMES.get(conn, eid)
+        if name is MISSING:
+            missing.append(eid)
+        else:
+            out[eid] = name
+    if missing:
+        found = repo.entity_names(conn, missing)
+        for eid, name in found.items():
+            _NAMES.put(conn, eid, name)
+        out |= found
+    return out

@@ -1,19 +1,39 @@
 """The link stage's entry points: link one document's claims into the register, undo a merge, explain
-an incident's corroboration, list its sources. Work per document touches only candidate incidents."""
+an incident's corroboration, list its sources. Work per document touches only candidate incidents.
+
+Linking a document refreshes each incident it touched once, incrementally: an incident's machine values
+(profile, independent origins) are kept in memory as aggregates that a new member is added to, so the
+cost does not grow with the number of members. An aggregate is used only while it is known to match the
+store: stamped with the ``updated_at`` it wrote and its member count, and with every member older than
+the new ones; otherwise (another process or a reviewer changed the incident, a rolled-back transaction,
+a new process) it is rebuilt from the stored members, exactly as ``refresh`` does.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Connection
 
 from docket.link import profile, resolve, syndication
-from docket.link.corroboration import Origin, independent_origins, origin_key
-from docket.link.entities import ensure_seeded, resolve_entity, speaks_for
+from docket.link.cache import MISSING, Lru
+from docket.link.corroboration import Origin, OriginGroups, independent_origins, origin_key
+from docket.link.entities import (
+    ensure_seeded,
+    entity_names,
+    resolve_entity,
+    resolve_entity_stably,
+    speaks_for,
+)
 from docket.model import Claim, Document, PartialDate, Place, stable_id
 from docket.store import incidents as repo
 
 FIELDS = ("types", "date", "places", "count", "victims", "perpetrators")
+MEMO_INCIDENTS = 10_000  # incident aggregates kept in memory
+MEMO_MACHINES = 4_096  # decoded incident profiles kept in memory
 
 
 def _entity(conn: Connection, name: str | None) -> str | None:
@@ -21,6 +41,14 @@ def _entity(conn: Connection, name: str | None) -> str | None:
         return None
     found = resolve_entity(conn, name)
     return speaks_for(found) if found else None
+
+
+def _entity_stably(conn: Connection, name: str | None) -> tuple[str | None, bool]:
+    """``_entity`` and whether the answer holds for good (see ``resolve_entity_stably``)."""
+    if not name or not name.strip():
+        return None, True
+    found, stable = resolve_entity_stably(conn, name)
+    return (speaks_for(found) if found else None), stable
 
 
 def _published(info: dict) -> tuple[date, date] | None:
@@ -34,13 +62,105 @@ def _published(info: dict) -> tuple[date, date] | None:
     return d.bounds() if d else None
 
 
+@dataclass(slots=True)
+class _State:
+    """An incident's aggregates, as of the row version ``stamp`` with ``size`` members."""
+
+    profile: profile.Aggregate = field(default_factory=profile.Aggregate)
+    origins: OriginGroups = field(default_factory=OriginGroups)
+    origin_keys: set[str] = field(default_factory=set)  # members' stored origin_key values
+    labels: dict[str, str] = field(default_factory=dict)  # "d:<document>" -> its name
+    outlets: dict[str, tuple[str | None, bool]] = field(default_factory=dict)  # outlet -> entity, stable
+    size: int = 0
+    last_created: str = ""
+    keys: set[str] | None = None  # blocking keys as stored (None: not known)
+    stamp: str | None = None  # updated_at of the row as this state wrote it
+
+    def add(self, conn: Connection, member: dict, created_at: str, info: dict, copies: list[str]) -> None:
+        """Add a stored member claim (its JSON as stored), its document's info and near-copies."""
+        outlet = info.get("outlet")
+        if outlet in self.outlets:
+            entity = self.outlets[outlet][0]
+        else:
+            entity, stable = _entity_stably(conn, outlet)
+            self.outlets[outlet] = (entity, stable)
+        key = origin_key(member, entity)
+        if key.startswith("d:"):
+            self.labels[key] = info.get("name") or member["document_id"]
+        bounds = _published(info)
+        self.profile.add(Claim.from_json(member), bounds[1] if bounds else None)
+        self.origins.add(member["id"], member["document_id"], key, copies)
+        if member.get("origin_key"):
+            self.origin_keys.add(member["origin_key"])
+        self.size += 1
+        self.last_created = max(self.last_created, created_at or "")
+
+    def outlets_unchanged(self, conn: Connection) -> bool:
+        """Outlets found only through a weak alias are looked up again, as a full refresh would."""
+        return all(stable or _entity_stably(conn, name) == (entity, stable)
+                   for name, (entity, stable) in self.outlets.items())  # fmt: skip
+
+    def machine(self, conn: Connection) -> dict:
+        machine = self.profile.machine()
+        keys = self.origins.origin_keys()
+        names = entity_names(conn, [k[2:] for k in keys if k.startswith("e:")])
+        labels = [names.get(k[2:], k) if k.startswith("e:") else self.labels.get(k, k) for k in keys]
+        machine["origins"] = sorted(labels)
+        machine["origin_keys"] = sorted(self.origin_keys)
+        machine["status"] = "corroborated" if len(keys) >= 2 else "reported"
+        return machine
+
+
+_states = Lru(MEMO_INCIDENTS)
+# incident id -> (updated_at, machine values as stored then): candidates' profiles decoded once per version
+_machines = Lru(MEMO_MACHINES)
+
+
+def _incident_rows(conn: Connection, ids: set[str]) -> dict[str, dict]:
+    """Stored incidents among ``ids``: id, updated_at, locked, overrides and machine (decoded, or
+    remembered from the same version)."""
+    rows = {head["id"]: head for head in repo.incident_heads(conn, ids)}
+    unknown = []
+    for incident_id, row in rows.items():
+        known = _machines.get(conn, incident_id)
+        if known is not MISSING and known[0] == row["updated_at"]:
+            row["machine"] = known[1]
+        else:
+            unknown.append(incident_id)
+    for incident_id, machine in repo.incident_machines(conn, unknown).items():
+        rows[incident_id]["machine"] = machine
+        _machines.put(conn, incident_id, (rows[incident_id]["updated_at"], machine))
+    return rows
+
+
+class _Context:
+    """What refreshing the incidents one document touched needs to know about that document, read once."""
+
+    def __init__(self, conn: Connection, doc: Document) -> None:
+        self.conn, self.doc = conn, doc
+        self._info: dict | None = None
+        self._copies: list[str] | None = None
+
+    def info(self) -> dict:
+        if self._info is None:
+            self._info = repo.document_info(self.conn, [self.doc.id]).get(self.doc.id, {})
+        return self._info
+
+    def copies(self) -> list[str]:
+        if self._copies is None:
+            pairs = repo.syndicated_pairs(self.conn, [self.doc.id])
+            self._copies = [b if a == self.doc.id else a for a, b, _ in pairs]
+        return self._copies
+
+
 def link_document(conn: Connection, doc: Document, claims: list[Claim]) -> list[str]:
     """Persist a document's claims and link each into a new or an existing incident; returns the ids
     of incidents touched. Runs inside the caller's transaction."""
     ensure_seeded(conn)
     copies = {c.document_id for c in syndication.index_document(conn, doc.id, doc.text or "")}
     published = doc.published.bounds() if doc.published else None
-    new = [c for c in claims if not repo.claim_exists(conn, c.id)]
+    stored = repo.existing_claims(conn, [c.id for c in claims])
+    new = [c for c in claims if c.id not in stored]
     if not new:
         return []
     keys = {c.id: _entity(conn, c.origin) for c in new}
@@ -53,26 +173,132 @@ def link_document(conn: Connection, doc: Document, claims: list[Claim]) -> list[
             c.types, c.places, set(v.facilities), v.window, lookup=True, published=published
         )
         wanted |= repo.incidents_by_keys(conn, lookup)
+    own_ids = [stable_id("inc", c.id) for c in new]
+    rows = _incident_rows(conn, wanted | set(own_ids))
     candidates = {
-        row["id"]: row["machine"]
-        for row in repo.get_incidents(conn, wanted)
-        if not row["locked"] and row["machine"]
+        inc_id: row["machine"]
+        for inc_id, row in rows.items()
+        if inc_id in wanted and not row["locked"] and row["machine"]
     }
     chosen = resolve.assign(views, candidates)
 
     touched: list[str] = []
+    added: dict[str, list[tuple[dict, str]]] = {}
     for i, claim in enumerate(new):
-        own_id = stable_id("inc", claim.id)
+        own_id = own_ids[i]
         incident_id = chosen[i][0] if i in chosen else own_id
-        data = claim.to_json() | {"origin_key": keys[claim.id]}
-        repo.insert_claim(conn, claim.id, doc.id, data, incident_id)
+        data = json.dumps(claim.to_json() | {"origin_key": keys[claim.id]}, ensure_ascii=False)
+        created_at = repo.insert_claim(conn, claim.id, doc.id, data, incident_id)
         if i in chosen:
             repo.add_merge(conn, "machine", incident_id, own_id, [claim.id])
         if incident_id not in touched:
             touched.append(incident_id)
+        added.setdefault(incident_id, []).append((json.loads(data), created_at))
+    context = _Context(conn, doc)
     for incident_id in touched:
-        refresh(conn, incident_id)
+        _refresh_linked(conn, incident_id, rows.get(incident_id), added[incident_id], context)
     return touched
+
+
+def _refresh_linked(
+    conn: Connection, incident_id: str, row: dict | None, new: list[tuple[dict, str]], context: _Context
+) -> None:
+    """Refresh an incident after ``new`` members (stored just now, in this order) joined it; ``row``: the
+    incident as stored before (None: a new incident)."""
+    if row is None:
+        state = _State(keys=set())  # a new incident: no members, no keys before these
+    else:
+        state = _states.get(conn, incident_id)
+        if (
+            state is MISSING
+            or state.stamp != row["updated_at"]
+            or state.keys is None
+            or repo.member_count(conn, incident_id) != state.size + len(new)
+            or any(created <= state.last_created for _, created in new)
+            or not state.outlets_unchanged(conn)
+        ):
+            _states.drop(conn, incident_id)
+            _rebuild_and_save(conn, incident_id, row)
+            return
+    info = context.info()
+    for member, created in new:
+        if member["document_id"] == context.doc.id:
+            state.add(conn, member, created, info, context.copies())
+        else:  # not expected: link_document stores only its document's claims
+            _states.drop(conn, incident_id)
+            _rebuild_and_save(conn, incident_id, row)
+            return
+    _save(conn, incident_id, row, state)
+
+
+def refresh(conn: Connection, incident_id: str) -> None:
+    """Recompute an incident's machine values from all its stored members; reviewer overrides stay on
+    top. For use after its membership changed in any way (merge, split, unmerge)."""
+    _rebuild_and_save(conn, incident_id, repo.get_incident(conn, incident_id))
+
+
+def _rebuild_and_save(conn: Connection, incident_id: str, row: dict | None) -> None:
+    members = repo.incident_claims_dated(conn, incident_id)
+    if not members:
+        _states.drop(conn, incident_id)
+        repo.delete_incident(conn, incident_id)
+        return
+    docs = repo.document_info(conn, {m["document_id"] for m, _ in members})
+    copies: dict[str, list[str]] = {}
+    for a, b, _ in repo.syndicated_pairs(conn, docs):
+        if a in docs and b in docs:
+            copies.setdefault(a, []).append(b)
+            copies.setdefault(b, []).append(a)
+    state = _State()
+    for member, created in members:
+        doc_id = member["document_id"]
+        state.add(conn, member, created, docs.get(doc_id, {}), copies.get(doc_id, []))
+    _save(conn, incident_id, row, state)
+
+
+def _save(conn: Connection, incident_id: str, current: dict | None, state: _State) -> None:
+    machine = state.machine(conn)
+    overrides = (current or {}).get("overrides") or {}
+    eff = {f: overrides.get(f, machine[f]) for f in FIELDS}
+    date_ = PartialDate.from_json(eff["date"]) if eff["date"] else None
+    first = Place.from_json(eff["places"][0]) if eff["places"] else None
+    values: dict[str, Any] = {
+        "id": incident_id,
+        "types": eff["types"],
+        "main_type": eff["types"][0] if eff["types"] else None,
+        "date_start": date_.iso(date_.start) if date_ else None,
+        "date_end": date_.iso(date_.end) if date_ else None,
+        "date_precision": date_.precision if date_ else "unknown",
+        "places": eff["places"],
+        "country": first.country if first else None,
+        "admin1": first.admin1 if first else None,
+        "lat": first.lat if first else None,
+        "lon": first.lon if first else None,
+        "count": eff["count"],
+        "victims": eff["victims"],
+        "perpetrators": eff["perpetrators"],
+        "status": overrides.get("status") or machine["status"],
+        "origins": machine["origins"],
+        "machine": machine,
+    }
+    if current is None:
+        state.stamp = repo.insert_incident(conn, values)
+    else:
+        state.stamp = repo.update_incident(conn, values)
+    _machines.put(conn, incident_id, (state.stamp, machine))
+    window = machine["window"]
+    state.keys = repo.set_incident_keys(
+        conn,
+        incident_id,
+        profile.keys(
+            machine["types"],
+            [Place.from_json(p) for p in machine["places"]],
+            set(machine["facilities"]),
+            (date.fromisoformat(window[0]), date.fromisoformat(window[1])) if window else None,
+        ),
+        state.keys,
+    )
+    _states.put(conn, incident_id, state)
 
 
 def _origins(conn: Connection, members: list[dict]) -> list[Origin]:
@@ -88,61 +314,6 @@ def _origins(conn: Connection, members: list[dict]) -> list[Origin]:
     labels |= {"e:" + eid: name for eid, name in names.items()}
     pairs = repo.syndicated_pairs(conn, docs)
     return independent_origins(members, keys, [p for p in pairs if p[0] in docs and p[1] in docs], labels)
-
-
-def refresh(conn: Connection, incident_id: str) -> None:
-    """Recompute an incident's machine values from its members; reviewer overrides stay on top."""
-    members = repo.incident_claims(conn, incident_id)
-    if not members:
-        repo.delete_incident(conn, incident_id)
-        return
-    claims = [Claim.from_json(m) for m in members]
-    docs = repo.document_info(conn, {m["document_id"] for m in members})
-    published_hi = [b[1] for b in (_published(i) for i in docs.values()) if b]
-    machine = profile.build(claims, published_hi)
-    origins = _origins(conn, members)
-    machine["origins"] = [o.label for o in origins]
-    machine["origin_keys"] = sorted({m["origin_key"] for m in members if m.get("origin_key")})
-    machine["status"] = "corroborated" if len(origins) >= 2 else "reported"
-
-    current = repo.get_incident(conn, incident_id) or {}
-    overrides = current.get("overrides") or {}
-    eff = {f: overrides.get(f, machine[f]) for f in FIELDS}
-    date_ = PartialDate.from_json(eff["date"]) if eff["date"] else None
-    first = Place.from_json(eff["places"][0]) if eff["places"] else None
-    repo.save_incident(
-        conn,
-        {
-            "id": incident_id,
-            "types": eff["types"],
-            "main_type": eff["types"][0] if eff["types"] else None,
-            "date_start": date_.iso(date_.start) if date_ else None,
-            "date_end": date_.iso(date_.end) if date_ else None,
-            "date_precision": date_.precision if date_ else "unknown",
-            "places": eff["places"],
-            "country": first.country if first else None,
-            "admin1": first.admin1 if first else None,
-            "lat": first.lat if first else None,
-            "lon": first.lon if first else None,
-            "count": eff["count"],
-            "victims": eff["victims"],
-            "perpetrators": eff["perpetrators"],
-            "status": overrides.get("status") or machine["status"],
-            "origins": machine["origins"],
-            "machine": machine,
-        },
-    )
-    window = machine["window"]
-    repo.set_incident_keys(
-        conn,
-        incident_id,
-        profile.keys(
-            machine["types"],
-            [Place.from_json(p) for p in machine["places"]],
-            set(machine["facilities"]),
-            (date.fromisoformat(window[0]), date.fromisoformat(window[1])) if window else None,
-        ),
-    )
 
 
 def unmerge(conn: Connection, merge_id: int) -> list[str]:

@@ -23,18 +23,24 @@ def _ranked(values: list[str]) -> list[str]:
 
 
 def best_date(dates: list[PartialDate]) -> PartialDate | None:
-    """The date most members agree with, then the most precise, then the narrowest."""
+    """A date the text gives over the report's own, then the date most members agree with, then the most
+    precise, then the narrowest."""
     known = [d for d in dates if d.bounds()]
     if not known:
         return None
 
     def rank(d: PartialDate) -> tuple:
         lo, hi = d.bounds()
-        inside = sum(1 for o in known if o.bounds()[0] <= lo and hi <= o.bounds()[1])
-        # of report dates, the earliest report bounds the happening most tightly
-        return (not d.inferred, inside, PRECISION_RANK[d.precision], -(lo.toordinal() if d.inferred else (hi - lo).days))
+        return date_rank(d, lo, hi, sum(1 for o in known if o.bounds()[0] <= lo and hi <= o.bounds()[1]))
 
     return max(known, key=rank)
+
+
+def date_rank(d: PartialDate, lo: date, hi: date, inside: int) -> tuple:
+    """How ``best_date`` ranks a date with bounds ``lo``..``hi`` that ``inside`` members' dates contain
+    (itself included); ``Aggregate.best_date`` ranks by it too."""
+    # of report dates, the earliest report bounds the happening most tightly
+    return (not d.inferred, inside, PRECISION_RANK[d.precision], -(lo.toordinal() if d.inferred else (hi - lo).days))
 
 
 def window(dates: list[PartialDate]) -> tuple[date, date] | None:
@@ -80,23 +86,143 @@ def best_count(claims: list[Claim]) -> dict | None:
 
 def build(claims: list[Claim], published_hi: list[date]) -> dict:
     """The machine's values for an incident from its member claims (in membership order)."""
-    dates = [c.date for c in claims if c.date]
-    chosen = best_date(dates)
-    win = window(dates)
-    return {
-        "types": _ranked([t for c in claims for t in c.types]),
-        "date": chosen.to_json() if chosen else None,
-        "window": [win[0].isoformat(), win[1].isoformat()] if win else None,
-        "places": [p.to_json() | {"facility_kind": p.facility_kind} for p in merge_places(claims)],
-        "count": best_count(claims),
-        "counts": [c.count.to_json() for c in claims if c.count],
-        "victims": _ranked([v for c in claims for v in c.victims]),
-        "perpetrators": _ranked([v for c in claims for v in c.perpetrators]),
-        "facilities": sorted(set().union(*(facility_keys(c.places, c.facilities) for c in claims))),
-        "people": sorted({canonical_key(p) for c in claims for p in c.people} - {""}),
-        "documents": sorted({c.document_id for c in claims}),
-        "published_hi": min(published_hi).isoformat() if published_hi else None,
-    }
+    agg = Aggregate()
+    for claim in claims:
+        agg.add(claim, None)
+    agg.published_hi = min(published_hi) if published_hi else None
+    return agg.machine()
+
+
+class _Ranked:
+    """Distinct values with how often each was added; ``ranked()`` is ``_ranked`` of everything added."""
+
+    __slots__ = ("counts",)
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}  # insertion order = order of first appearance
+
+    def add(self, value: str) -> None:
+        self.counts[value] = self.counts.get(value, 0) + 1
+
+    def ranked(self) -> list[str]:
+        counts = self.counts
+        return sorted(counts, key=lambda v: -counts[v])  # stable: ties keep first-appearance order
+
+    def top(self) -> str:
+        counts = self.counts
+        return max(counts, key=lambda v: counts[v])  # the first of the most frequent
+
+
+class _Date:
+    __slots__ = ("date", "lo", "hi", "n", "inside")
+
+    def __init__(self, d: PartialDate, lo: date, hi: date) -> None:
+        self.date, self.lo, self.hi = d, lo, hi
+        self.n = 0  # members giving this date
+        self.inside = 0  # members whose date contains this one (itself included)
+
+
+class Aggregate:
+    """An incident's machine values kept up to date one member at a time: adding the member claims in
+    membership order, then ``machine()``, gives what ``build`` gives for all of them at once, at a cost per
+    member that depends on the distinct values (types, dates, places, counts) and not on the members.
+    """
+
+    def __init__(self) -> None:
+        self.types, self.victims, self.perpetrators = _Ranked(), _Ranked(), _Ranked()
+        self.dates: dict[PartialDate, _Date] = {}  # distinct known dates, first appearance first
+        self.lo: date | None = None  # intersection of every known date's bounds
+        self.hi: date | None = None
+        self.places: dict[str, list] = {}  # place key -> [first Place, support]; first appearance first
+        self.counts: list[dict] = []
+        self.count_values = _Ranked()
+        self.first_count: dict[str, dict] = {}
+        self.facilities: set[str] = set()
+        self.people: set[str] = set()
+        self.documents: set[str] = set()
+        self.published_hi: date | None = None
+
+    def add(self, claim: Claim, published_hi: date | None) -> None:
+        """Add a member claim; ``published_hi``: the last day its document may have been published."""
+        for t in claim.types:
+            self.types.add(t)
+        for v in claim.victims:
+            self.victims.add(v)
+        for v in claim.perpetrators:
+            self.perpetrators.add(v)
+        if claim.date and (bounds := claim.date.bounds()):
+            self._add_date(claim.date, *bounds)
+        for p in claim.places:
+            key = _place_key(p)
+            entry = self.places.get(key)
+            if entry is None:
+                self.places[key] = [p, 1]
+            else:
+                entry[1] += 1
+        if claim.count:
+            count = claim.count.to_json()
+            self.counts.append(count)
+            value = str(count["value"])
+            self.count_values.add(value)
+            self.first_count.setdefault(value, count)
+        self.facilities |= facility_keys(claim.places, claim.facilities)
+        self.people.update(canonical_key(p) for p in claim.people)
+        self.people.discard("")
+        self.documents.add(claim.document_id)
+        if published_hi is not None and (self.published_hi is None or published_hi < self.published_hi):
+            self.published_hi = published_hi
+
+    def _add_date(self, d: PartialDate, lo: date, hi: date) -> None:
+        entry = self.dates.get(d)
+        if entry is None:
+            entry = self.dates[d] = _Date(d, lo, hi)
+            for other in self.dates.values():  # members already holding a date that contains this one
+                if other is not entry and other.lo <= lo and hi <= other.hi:
+                    entry.inside += other.n
+        entry.n += 1
+        for other in self.dates.values():  # this member's date contains these (itself included)
+            if lo <= other.lo and other.hi <= hi:
+                other.inside += 1
+        self.lo = lo if self.lo is None or lo > self.lo else self.lo
+        self.hi = hi if self.hi is None or hi < self.hi else self.hi
+
+    def best_date(self) -> _Date | None:
+        """As ``best_date`` (ranked by ``date_rank``); ties to the first given."""
+        if not self.dates:
+            return None
+        return max(self.dates.values(), key=lambda e: date_rank(e.date, e.lo, e.hi, e.inside))
+
+    def window(self) -> tuple[date, date] | None:
+        if not self.dates:
+            return None
+        if self.lo <= self.hi:
+            return self.lo, self.hi
+        best = self.best_date()
+        return best.lo, best.hi
+
+    def merged_places(self) -> list[Place]:
+        order = {k: i for i, k in enumerate(self.places)}
+        entries = self.places
+        keys = sorted(entries, key=lambda k: (PLACE_ORDER.get(entries[k][0].precision, 4), -entries[k][1], order[k]))
+        return [entries[k][0] for k in keys]
+
+    def machine(self) -> dict:
+        chosen = self.best_date()
+        win = self.window()
+        return {
+            "types": self.types.ranked(),
+            "date": chosen.date.to_json() if chosen else None,
+            "window": [win[0].isoformat(), win[1].isoformat()] if win else None,
+            "places": [p.to_json() | {"facility_kind": p.facility_kind} for p in self.merged_places()],
+            "count": self.first_count[self.count_values.top()] if self.counts else None,
+            "counts": list(self.counts),
+            "victims": self.victims.ranked(),
+            "perpetrators": self.perpetrators.ranked(),
+            "facilities": sorted(self.facilities),
+            "people": sorted(self.people),
+            "documents": sorted(self.documents),
+            "published_hi": self.published_hi.isoformat() if self.published_hi else None,
+        }
 
 
 def _months(lo: date, hi: date) -> list[str]:

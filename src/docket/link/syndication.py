@@ -3,17 +3,23 @@
 A document is a copy of another when their shingle sets overlap strongly, either as a whole (Jaccard)
 or when one is mostly contained in the other (a Telegram post quoted inside an article with its own
 boilerplate). The similarity kept in ``syndication`` is the larger of the two.
+
+Shingle sets of stored documents are remembered per store (a stored document's text never changes), and
+documents with the same text share one set, so a document's near-copy check reads and shingles only the
+candidates this process has not seen, and compares with each distinct text once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from datasketch import MinHash
 from sqlalchemy import Connection
 
+from docket.link.cache import MISSING, Lru
 from docket.store import incidents as repo
 
 SHINGLE = 4  # words per shingle
@@ -36,8 +42,7 @@ def shingles(text: str) -> set[str]:
 
 def signature(shingle_set: set[str]) -> MinHash:
     mh = MinHash(num_perm=NUM_PERM, seed=1)
-    for s in shingle_set:
-        mh.update(s.encode("utf-8"))
+    mh.update_batch([s.encode("utf-8") for s in shingle_set])
     return mh
 
 
@@ -74,19 +79,78 @@ class Copy:
     similarity: float
 
 
+class _Shingles:
+    """One text's shingle set (and LSH bands, once computed), shared by every document with that text."""
+
+    __slots__ = ("set", "bands")
+
+    def __init__(self, shingle_set: set[str]) -> None:
+        self.set = shingle_set
+        self.bands: list[tuple[int, str]] | None = None
+
+
+MEMO_DOCUMENTS = 200_000  # stored documents whose text digest is remembered, per store
+MEMO_TEXTS = 2_048  # distinct texts whose shingle sets are remembered
+_digests = Lru(MEMO_DOCUMENTS)  # document id -> digest of its text (a stored text never changes)
+_texts: OrderedDict[tuple[int, str], _Shingles] = OrderedDict()  # digest -> shingles, least recent first
+
+
+def _digest(text: str) -> tuple[int, str]:
+    return len(text), hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _shingles_of(digest: tuple[int, str], text: str | None) -> _Shingles | None:
+    """The text's shingles by its digest, computed from ``text`` if not remembered (None: neither)."""
+    found = _texts.get(digest)
+    if found is not None:
+        _texts.move_to_end(digest)
+        return found
+    if text is None:
+        return None
+    found = _texts[digest] = _Shingles(shingles(text))
+    while len(_texts) > MEMO_TEXTS:
+        _texts.popitem(last=False)
+    return found
+
+
+def _candidate_shingles(conn: Connection, ids: set[str]) -> dict[str, _Shingles]:
+    out: dict[str, _Shingles] = {}
+    unseen = []
+    for doc_id in sorted(ids):
+        digest = _digests.get(conn, doc_id)
+        found = None if digest is MISSING else _shingles_of(digest, None)
+        if found is None:
+            unseen.append(doc_id)
+        else:
+            out[doc_id] = found
+    for doc_id, text in repo.document_texts(conn, unseen).items():
+        digest = _digest(text)
+        _digests.put(conn, doc_id, digest)
+        out[doc_id] = _shingles_of(digest, text)
+    return dict(sorted(out.items()))
+
+
 def index_document(conn: Connection, document_id: str, text: str) -> list[Copy]:
     """File a document's LSH bands, find its near-copies among earlier documents and record them."""
-    own = shingles(text)
+    digest = _digest(text)
+    mine = _shingles_of(digest, text)
+    assert mine is not None
+    own = mine.set
     if len(own) < MIN_SHINGLES:
         return []
-    own_bands = bands(signature(own))
+    if mine.bands is None:
+        mine.bands = bands(signature(own))
+    own_bands = mine.bands
     candidates = repo.lsh_candidates(conn, own_bands) - {document_id}
     found: list[Copy] = []
-    for other_id, other_text in repo.document_texts(conn, candidates).items():
-        other = shingles(other_text)
-        if is_copy(own, other):
-            sim = round(overlap(own, other), 4)
-            repo.add_syndication(conn, document_id, other_id, sim)
+    verdicts: dict[int, float | None] = {}  # per distinct candidate text: similarity if a copy
+    for other_id, other in _candidate_shingles(conn, candidates).items():
+        sim = verdicts.get(id(other), MISSING)
+        if sim is MISSING:
+            sim = verdicts[id(other)] = round(overlap(own, other.set), 4) if is_copy(own, other.set) else None
+        if sim is not None:
             found.append(Copy(other_id, sim))
+    repo.add_syndications(conn, document_id, [(c.document_id, c.similarity) for c in found])
     repo.add_lsh_bands(conn, document_id, own_bands)
+    _digests.put(conn, document_id, digest)
     return sorted(found, key=lambda c: -c.similarity)

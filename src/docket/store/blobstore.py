@@ -1,7 +1,9 @@
 """Storage of originals by SHA-256: an interface, and the local-directory implementation.
 
 Blobs are written streaming to a temporary file, fsynced and renamed into place, so a crash never
-leaves a partial blob under its final name. Another backend (S3) implements the same protocol.
+leaves a partial blob under its final name; the directory that gained the name is fsynced too, so the blob
+is durable when ``put`` returns, or, inside ``batch()``, when the batch ends (each directory fsynced once
+per batch). Another backend (S3) implements the same protocol.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import hashlib
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -33,6 +36,9 @@ class BlobStore(Protocol):
 
     def uri(self, sha256: str) -> str: ...
 
+    def batch(self) -> AbstractContextManager[None]:
+        """Blobs put inside are durable once the batch ends (not before)."""
+
 
 def sha256_stream(stream: BinaryIO) -> tuple[str, int]:
     digest, size = hashlib.sha256(), 0
@@ -47,6 +53,7 @@ class LocalBlobStore:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self._unsynced: set[Path] | None = None  # directories to fsync when the current batch ends
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
@@ -62,22 +69,48 @@ class LocalBlobStore:
                     digest.update(chunk)
                     size += len(chunk)
                     out.write(chunk)
+                sha = digest.hexdigest()
+                if expected_sha256 and sha != expected_sha256:
+                    raise BlobError(
+                        f"content changed while reading (expected {expected_sha256[:12]}, got {sha[:12]})"
+                    )
+                final = self.path(sha)
+                if final.exists():
+                    return sha, size  # stored already (and made durable by whoever stored it)
                 out.flush()
                 os.fsync(out.fileno())
-            sha = digest.hexdigest()
-            if expected_sha256 and sha != expected_sha256:
-                raise BlobError(f"content changed while reading (expected {expected_sha256[:12]}, got {sha[:12]})")
-            final = self.path(sha)
-            if final.exists():
-                tmp.unlink()
-            else:
-                final.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(tmp, final)
-                _fsync_dir(final.parent)
+            new_dir = not final.parent.is_dir()
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, final)
+            self._sync_later(final.parent)
+            if new_dir:
+                self._sync_later(self.root)
             return sha, size
         finally:
             if tmp.exists():
                 tmp.unlink()
+
+    def _sync_later(self, directory: Path) -> None:
+        if self._unsynced is None:
+            _fsync_dir(directory)
+        else:
+            self._unsynced.add(directory)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Within, ``put`` defers the fsync of the directories that gained a blob's name; at the end each is
+        fsynced once, so every blob put inside is durable when the batch ends. Nested batches join the
+        outer one."""
+        if self._unsynced is not None:
+            yield
+            return
+        self._unsynced = set()
+        try:
+            yield
+            for directory in sorted(self._unsynced):
+                _fsync_dir(directory)
+        finally:
+            self._unsynced = None
 
     def open(self, sha256: str) -> BinaryIO:
         return self.path(sha256).open("rb")

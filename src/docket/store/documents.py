@@ -7,10 +7,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select
+from sqlalchemy import Connection, Row, bindparam, func, select
 
 from docket.model import Document, PartialDate, parse_iso_partial
-from docket.store.schema import claims, documents
+from docket.store.schema import claims, documents, fit_to_columns
+from docket.store.search import index_document
 
 
 def document_row(doc: Document, ingested_at: str) -> dict[str, Any]:
@@ -42,20 +43,26 @@ def document_row(doc: Document, ingested_at: str) -> dict[str, Any]:
     }
 
 
+_EXISTS = select(documents.c.id).where(documents.c.id == bindparam("id"))
+_ROW = select(documents).where(documents.c.id == bindparam("id"))
+_CLAIMS_OF = select(claims.c.data).where(claims.c.document_id == bindparam("id")).order_by(claims.c.id)
+
+
 def document_exists(conn: Connection, document_id: str) -> bool:
-    return conn.execute(select(documents.c.id).where(documents.c.id == document_id)).first() is not None
+    return conn.execute(_EXISTS, {"id": document_id}).first() is not None
 
 
 def save_document(conn: Connection, doc: Document, ingested_at: str) -> dict[str, Any]:
     """Insert the document; returns the row as stored."""
-    conn.execute(documents.insert().values(**document_row(doc, ingested_at)))
+    conn.execute(documents.insert(), fit_to_columns(documents, document_row(doc, ingested_at)))
     row = get_document_row(conn, doc.id)
     assert row is not None
+    index_document(conn, row._mapping, new=True)  # full-text search (store/search.py)
     return dict(row._mapping)
 
 
 def get_document_row(conn: Connection, document_id: str) -> Row | None:
-    return conn.execute(select(documents).where(documents.c.id == document_id)).first()
+    return conn.execute(_ROW, {"id": document_id}).first()
 
 
 def row_hash(row: Mapping[str, Any]) -> str:
@@ -78,8 +85,7 @@ def list_documents(conn: Connection, *, failed_only: bool = False, limit: int | 
 
 def stored_claims(conn: Connection, document_id: str) -> list[dict[str, Any]]:
     """A document's claims as stored (``claims.data`` decoded)."""
-    rows = conn.execute(select(claims.c.data).where(claims.c.document_id == document_id).order_by(claims.c.id))
-    return [json.loads(data) for data in rows.scalars()]
+    return [json.loads(data) for data in conn.execute(_CLAIMS_OF, {"id": document_id}).scalars()]
 
 
 def published_of(row: Mapping[str, Any]) -> PartialDate | None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy import Connection, Engine, inspect, select, text
 
-from docket.store.schema import metadata, store_meta
+from docket.review.tables import ACCOUNT_TABLES
+from docket.store.schema import metadata, store_meta, syndication
+from docket.store.search import create_search_index, reindex_documents
 
 Migration = Callable[[Connection], None]
 
@@ -21,7 +23,37 @@ def _m001_baseline(conn: Connection) -> None:
     metadata.create_all(conn)
 
 
-MIGRATIONS: list[Migration] = [_m001_baseline]
+def _m002_accounts(conn: Connection) -> None:
+    """Users, API tokens and web sessions (``docket.review.tables``)."""
+    for table in ACCOUNT_TABLES:
+        table.create(conn, checkfirst=True)
+
+
+def _m003_search(conn: Connection) -> None:
+    """Full-text search over documents (``docket.store.search``), filled from those already stored."""
+    create_search_index(conn)
+    reindex_documents(conn)
+
+
+def _m004_syndication_doc_b(conn: Connection) -> None:
+    """Index near-copy pairs by their second document too, so a document's pairs are an indexed lookup."""
+    for index in syndication.indexes:
+        index.create(conn, checkfirst=True)
+
+
+def _m005_blob_sizes_64_bit(conn: Connection) -> None:
+    """Originals of 2 GiB and more: ``blobs.size`` as a 64-bit integer (SQLite's integers already are)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE blobs ALTER COLUMN size TYPE BIGINT"))
+
+
+MIGRATIONS: list[Migration] = [
+    _m001_baseline,
+    _m002_accounts,
+    _m003_search,
+    _m004_syndication_doc_b,
+    _m005_blob_sizes_64_bit,
+]
 LATEST = len(MIGRATIONS)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Row, select
 
-from docket.store.schema import blobs
+from docket.store.schema import blobs, fit_to_columns
 
 
 def find_blob(conn: Connection, sha256: str) -> Row | None:
@@ -14,11 +14,8 @@ def find_blob(conn: Connection, sha256: str) -> Row | None:
 def add_blob(
     conn: Connection, *, sha256: str, size: int, media_type: str | None, first_name: str, storage_uri: str, at: str
 ) -> None:
-    conn.execute(
-        blobs.insert().values(
-            sha256=sha256, size=size, media_type=media_type, first_name=first_name, storage_uri=storage_uri, stored_at=at
-        )
-    )
+    row = dict(sha256=sha256, size=size, media_type=media_type, first_name=first_name, storage_uri=storage_uri, stored_at=at)
+    conn.execute(blobs.insert().values(**fit_to_columns(blobs, row)))
 
 
 def all_blobs(conn: Connection) -> list[Row]:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, func, select
 
 from docket.store.schema import claims, documents, incidents
 
@@ -55,8 +55,9 @@ def list_incidents(conn: Connection, flt: IncidentFilter | None = None) -> list[
     if flt.since:
         query = query.where(incidents.c.date_start >= flt.since)
     if flt.until:
-        # "2022-10" as an upper bound includes every day of October.
-        query = query.where(incidents.c.date_start <= flt.until + "\uffff")
+        # "2022-10" as an upper bound includes every day of October. (Compared as a prefix, not against
+        # "2022-10\uffff": PostgreSQL's locale collations may sort U+FFFF anywhere.)
+        query = query.where(func.substr(incidents.c.date_start, 1, len(flt.until)) <= flt.until)
     out = []
     for row in conn.execute(query):
         inc = incident_dict(row)

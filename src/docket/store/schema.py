@@ -6,7 +6,11 @@ call the repositories, never SQL of their own.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -33,7 +37,7 @@ blobs = Table(
     "blobs",
     metadata,
     Column("sha256", String(64), primary_key=True),
-    Column("size", Integer, nullable=False),
+    Column("size", BigInteger, nullable=False),
     Column("media_type", String(128)),
     Column("first_name", Text),  # the file name it was first ingested from
     Column("storage_uri", Text, nullable=False),
@@ -134,7 +138,7 @@ syndication = Table(
     "syndication",
     metadata,
     Column("doc_a", String(40), primary_key=True),
-    Column("doc_b", String(40), primary_key=True),
+    Column("doc_b", String(40), primary_key=True, index=True),  # pairs of a document on either side
     Column("similarity", Float, nullable=False),
 )
 
@@ -189,3 +193,14 @@ custody = Table(
     Column("entry_hash", String(64), nullable=False),
 )
 
+
+def fit_to_columns(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with each string clipped to its column's length: SQLite would store any length and
+    PostgreSQL refuse the row, so both store the same clipped value (sidecar metadata is free text)."""
+    out = dict(values)
+    for name, value in values.items():
+        column = table.c.get(name)
+        length = getattr(column.type, "length", None) if column is not None else None
+        if isinstance(value, str) and length and len(value) > length:
+            out[name] = value[:length]
+    return out
