@@ -190,7 +190,7 @@ def _choose_types(counts: Counter[str]) -> list[str]:
 def _actors(sentences: list[SentenceEvidence], role: str) -> list[str]:
     seen: Counter[str] = Counter()
     for s in sentences:
-        seen.update(getattr(s, role))
+        seen.update(sorted(getattr(s, role)))  # sets: sorted, so ties rank the same in every run
     return [name for name, _ in seen.most_common()]
 
 
