@@ -178,3 +178,15 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def private_copy(built: tuple[Path, str | None], tmp_path: Path, new_database: Any, monkeypatch: Any) -> Any:
+    """A test's own copy of a store built once per session (its data dir and, on PostgreSQL, its database);
+    the CLI, opened on the copied data dir, finds the copied database through the environment."""
+    from docket.store import Store
+
+    path, url = built
+    copy = new_database(template=url) if url else None
+    if copy:
+        monkeypatch.setenv(config.DATABASE_URL_ENV, copy)
+    return Store.open(Path(shutil.copytree(path, tmp_path / "data")), copy)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from dbkit import Databases
-from docket import config
+from dbkit import Databases, private_copy
 from docket.pipeline import ingest_paths
 from docket.store import Store
 
@@ -34,10 +32,6 @@ def store(
     examples_store: tuple[Path, str | None], tmp_path: Path, new_database: Callable, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Store]:
     """A private copy of that store (the CLI, opened on the same data dir, finds the same database)."""
-    path, url = examples_store
-    copy = new_database(template=url) if url else None
-    if copy:
-        monkeypatch.setenv(config.DATABASE_URL_ENV, copy)
-    s = Store.open(Path(shutil.copytree(path, tmp_path / "data")), copy)
+    s = private_copy(examples_store, tmp_path, new_database, monkeypatch)
     yield s
     s.close()

@@ -4,15 +4,13 @@ as each; the browser tests add a real server and Debian's Chromium."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from webkit import EXAMPLES, HOSTILE_META, HOSTILE_TEXT, PASSWORD, ROLES, TestClient, login
 
-from dbkit import Databases
-from docket import config
+from dbkit import Databases, private_copy
 from docket.pipeline import ingest_paths
 from docket.review import accounts
 from docket.store import Store
@@ -48,11 +46,7 @@ def store(
     built_store: tuple[Path, str | None], tmp_path: Path, new_database: Callable, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Store]:
     """A private copy of that store for one test."""
-    path, url = built_store
-    copy = new_database(template=url) if url else None
-    if copy:
-        monkeypatch.setenv(config.DATABASE_URL_ENV, copy)
-    s = Store.open(Path(shutil.copytree(path, tmp_path / "data")), copy)
+    s = private_copy(built_store, tmp_path, new_database, monkeypatch)
     yield s
     s.close()
 
