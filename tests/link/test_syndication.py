@@ -51,3 +51,9 @@ def test_entities_resolve_to_one_canonical_entry(tmp_path):
         new = resolve_entity(conn, "Ivan Petrovsky")
         assert new == resolve_entity(conn, "Иван Петровский") == resolve_entity(conn, "Petrovsky")
         assert new != resolve_entity(conn, "Astra")
+
+
+def test_case_forms_of_a_cyrillic_name_meet():
+    assert canonical_key("Новой газеты") == canonical_key("Новая газета")
+    assert canonical_key("Осечкина") == canonical_key("Осечкин") == canonical_key("Osechkin")
+    assert canonical_key("Медиазоны") == canonical_key("Медиазона")

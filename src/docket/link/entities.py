@@ -35,9 +35,26 @@ def to_latin(text: str) -> str:
     return "".join(table.get(c, c) for c in text)
 
 
+# A Cyrillic word, but not part of a domain name («Гулагу.нет» is a name, not a dative of «гулаг»).
+_CYRILLIC_WORD = re.compile(r"(?<![.\w])[а-яёіїєґ][а-яёіїєґ'’ʼ-]*(?![.]\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=65536)
+def _nominative(word: str) -> str:
+    """A Cyrillic word in its dictionary form: «Новой газеты» and «Новая газета» name one outlet,
+    «Осечкина» and «Осечкин» one person."""
+    from docket.extract.counts import morph  # one shared pymorphy analyser per language
+
+    lang = "uk" if any(c in "іїєґ" for c in word.lower()) else "ru"
+    return morph(lang).parse(word.lower())[0].normal_form
+
+
+@lru_cache(maxsize=65536)
 def canonical_key(name: str) -> str:
-    """A key under which spelling variants of one name meet (Osechkin / Osyechkin / Осечкин)."""
+    """A key under which spelling variants of one name meet (Osechkin / Osyechkin / Осечкин / Осечкина,
+    «Новая газета» / «Новой газеты»)."""
     _, folds = _translit()
+    name = _CYRILLIC_WORD.sub(lambda m: _nominative(m.group(0)), name)
     text = _NON_WORD.sub("", to_latin(name))
     for a, b in folds:
         text = text.replace(a, b)
