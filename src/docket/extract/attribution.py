@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from docket.data import load_yaml
+from docket.morphology import morph
 
 _UPPER = "A-ZА-ЯЁІЇЄҐ"
 _WORD = rf"[{_UPPER}][\w’'\-]*(?:\.[a-zа-я]{{2,4}}\b)?"
@@ -103,18 +104,11 @@ _CYRILLIC = re.compile(r"[а-яёієїґ]", re.IGNORECASE)
 _PROPER_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr", "UNKN"})
 
 
-@cache
-def _morph() -> object:
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer(lang="ru")
-
-
 def _is_common_word(word: str) -> bool:
     """A capitalised Cyrillic word whose readings are all common nouns/verbs ("Запись", "Видео")."""
     if not _CYRILLIC.search(word) or word.isupper():
         return False
-    parses = _morph().parse(word)  # type: ignore[attr-defined]
+    parses = morph("ru").parse(word)
     if not parses or not parses[0].is_known:
         return False
     return not any(_PROPER_TAGS & set(str(p.tag).replace(" ", ",").split(",")) for p in parses[:3])

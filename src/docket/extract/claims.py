@@ -223,13 +223,17 @@ def _document_places(evidence: DocumentEvidence) -> list[Place]:
 def _date(sentences: list[SentenceEvidence], published: date | None, official: bool = False) -> PartialDate | None:
     """The earliest date given; for an official response, which is dated by its announcement too, the
     latest ("the trial of men charged over the April 2020 riot opened in mid-July")."""
-    candidates = [d for s in sentences for d in (s.dates + s.report_dates if official else s.dates)]
-    candidates = [d for d in candidates if d.start is not None and (not published or d.start <= published)]
+    candidates = _by(published, [d for s in sentences for d in (s.dates + s.report_dates if official else s.dates)])
     if not candidates:
         return None
     if official:
         return max(candidates, key=lambda d: (d.start, _rank(d.precision)))
     return min(candidates, key=lambda d: (d.start, -_rank(d.precision)))
+
+
+def _by(published: date | None, dates: list[PartialDate]) -> list[PartialDate]:
+    """The dates that can have happened by the report's publication."""
+    return [d for d in dates if d.start is not None and (not published or d.start <= published)]
 
 
 def _lead_date(sentences: list[SentenceEvidence], published: date | None, official: bool) -> PartialDate | None:
@@ -245,8 +249,7 @@ def _lead_date(sentences: list[SentenceEvidence], published: date | None, offici
 def _reported_on(sentences: list[SentenceEvidence], published: date | None) -> PartialDate | None:
     """"The rights group said on Monday": the earliest report bounds the happening, as publication does,
     to the month."""
-    candidates = [d for s in sentences for d in s.report_dates]
-    candidates = [d for d in candidates if d.start is not None and (not published or d.start <= published)]
+    candidates = _by(published, [d for s in sentences for d in s.report_dates])
     if not candidates:
         return None
     first = min(candidates, key=lambda d: (d.start, -_rank(d.precision)))

@@ -14,11 +14,11 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
-import pymorphy3
 import yaml
 
 from docket.extract.dates import month_number, word_alternation
 from docket.model import Count, Mention
+from docket.morphology import morph
 
 CountUnit = Literal["people", "money", "duration", "ordinal", "percent", "age", "other"]
 _UK_LETTERS = frozenset("іїєґІЇЄҐ'’ʼ")
@@ -42,11 +42,6 @@ def count_unit(mention: Mention) -> CountUnit:
 
 
 _alt = word_alternation
-
-
-@cache
-def morph(lang: str) -> pymorphy3.MorphAnalyzer:
-    return pymorphy3.MorphAnalyzer(lang=lang)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,8 @@ from typing import Literal
 
 import yaml
 
-from docket.extract.counts import morph
 from docket.extract.dates import word_alternation
+from docket.morphology import morph
 
 Number = Literal["sing", "plur"]
 

@@ -28,6 +28,7 @@ from docket.extract.gazetteer import (
     region_entry,
 )
 from docket.model import Mention, Place
+from docket.morphology import morph
 
 MAX_SPAN = 5
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
@@ -64,19 +65,12 @@ def _rules() -> dict[str, frozenset[str]]:
     return out
 
 
-@cache
-def _morph(lang: str):  # pragma: no cover - trivial
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer(lang=lang)
-
-
 @lru_cache(maxsize=32768)
 def _lemmas(word: str, lang: str | None) -> tuple[str, ...]:
     langs = [lang] if lang in ("ru", "uk") else ["ru", "uk"]
     out: list[str] = []
     for code in langs:
-        for parse in _morph(code).parse(word):
+        for parse in morph(code).parse(word):
             form = norm(parse.normal_form)
             if form not in out:
                 out.append(form)
@@ -202,17 +196,18 @@ def _region_adjectives() -> dict[str, str]:
             if len(words) != 2 or words[1] not in REGION_NOUNS:
                 continue
             for lang in ("ru", "uk"):
-                for parse in _morph(lang).parse(words[0])[:2]:
+                for parse in morph(lang).parse(words[0])[:2]:
                     if "ADJF" in parse.tag:
                         found.setdefault(parse.normal_form, row.name)
     return found
 
 
+@lru_cache(maxsize=8192)
 def region_by_adjective(word: str) -> Place | None:
     """The region an adjective names: «ярославской (колонии)» -> Yaroslavl Oblast."""
     table = _region_adjectives()
     for lang in ("ru", "uk"):
-        for parse in _morph(lang).parse(word.lower())[:2]:
+        for parse in morph(lang).parse(word.lower())[:2]:
             name = table.get(parse.normal_form) if "ADJF" in parse.tag else None
             entry = region_entry(name) if name else None
             if entry is not None:
@@ -325,7 +320,7 @@ def _is_personal_name(word: str) -> bool:
     return any(
         _PERSON_TAGS & set(str(parse.tag).replace(" ", ",").split(","))
         for code in ("ru", "uk")
-        for parse in _morph(code).parse(word)[:2]
+        for parse in morph(code).parse(word)[:2]
     )
 
 

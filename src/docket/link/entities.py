@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 
 from docket.link.cache import MISSING, TxMemo
 from docket.model import stable_id
+from docket.morphology import morph
 from docket.store import incidents as repo
 
 _NON_WORD = re.compile(r"[\W_]+")
@@ -43,8 +44,6 @@ _CYRILLIC_WORD = re.compile(r"(?<![.\w])[а-яёіїєґ][а-яёіїєґ'’ʼ-
 def _nominative(word: str) -> str:
     """A Cyrillic word in its dictionary form: «Новой газеты» and «Новая газета» name one outlet,
     «Осечкина» and «Осечкин» one person."""
-    from docket.extract.counts import morph  # one shared pymorphy analyser per language
-
     lang = "uk" if any(c in "іїєґ" for c in word.lower()) else "ru"
     return morph(lang).parse(word.lower())[0].normal_form
 
