@@ -172,3 +172,15 @@ def test_like_fallback_agrees_on_a_plain_word(store):
     with store.read() as conn:
         assert like_fallback(conn, "Мобилизованный") <= incident_ids_matching(conn, "мобилизованный")
         assert like_fallback(conn, "zzzqqqxx") == set()
+
+
+def test_an_original_downloads_byte_for_byte(store, as_role):
+    with store.read() as conn:
+        sha = conn.execute(select(documents.c.blob_sha256).limit(1)).scalar_one()
+    with store.blobs.open(sha) as fh:
+        original = fh.read()
+    response = as_role("viewer").get(f"/originals/{sha}")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == f'attachment; filename="{sha}.bin"'
+    assert response.content == original
+    assert as_role("viewer").get(f"/originals/{'0' * 64}").status_code == 404

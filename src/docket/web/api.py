@@ -56,11 +56,7 @@ def api_incidents(web: Web, ctx: Ctx) -> Response:
 
 
 def api_incident(web: Web, ctx: Ctx) -> Response:
-    iid = ctx.request.path_params["incident_id"]
-    with web.store.read() as conn:
-        d = queries.incident_detail(conn, iid)
-    if d is None:
-        raise HTTPError(404, f"no incident {iid}")
+    d = web.detail(queries.incident_detail, ctx.request.path_params["incident_id"], "incident")
     out = incident_out(d["incident"])
     out["machine"] = {k: d["machine"].get(k) for k in (*actions.EDITABLE_FIELDS, "status")}
     out["sources"] = [
@@ -173,11 +169,7 @@ def api_documents(web: Web, ctx: Ctx) -> Response:
 
 
 def api_document(web: Web, ctx: Ctx) -> Response:
-    did = ctx.request.path_params["document_id"]
-    with web.store.read() as conn:
-        d = queries.document_detail(conn, did)
-    if d is None:
-        raise HTTPError(404, f"no document {did}")
+    d = web.detail(queries.document_detail, ctx.request.path_params["document_id"], "document")
     doc = d["document"]
     out = {k: doc.get(k) for k in ("id", "name", "part", "parent_id", "format", "title", "outlet", "url", "language",
                                     "published_start", "published_end", "published_precision", "published_source",
@@ -201,11 +193,7 @@ def api_entities(web: Web, ctx: Ctx) -> Response:
 
 
 def api_entity(web: Web, ctx: Ctx) -> Response:
-    eid = ctx.request.path_params["entity_id"]
-    with web.store.read() as conn:
-        d = queries.entity_detail(conn, eid)
-    if d is None:
-        raise HTTPError(404, f"no entity {eid}")
+    d = web.detail(queries.entity_detail, ctx.request.path_params["entity_id"], "entity")
     return JSONResponse(d["entity"] | {"aliases": d["aliases"], "incidents": [incident_out(i) for i in d["incidents"]]})
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -104,6 +105,14 @@ class Web:
         )
         self.env.filters["tojson_text"] = lambda v: json.dumps(v, ensure_ascii=False, indent=1, sort_keys=True)
         self.env.globals["quote"] = lambda v: quote(str(v), safe="")
+
+    def detail(self, fetch: Callable[[Connection, str], dict[str, Any] | None], key: str, what: str) -> dict[str, Any]:
+        """``fetch(conn, key)`` in a read transaction; a 404 naming ``what`` when there is no such thing."""
+        with self.store.read() as conn:
+            found = fetch(conn, key)
+        if found is None:
+            raise HTTPError(404, f"no {what} {key}")
+        return found
 
     # -- responses ---------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -230,11 +230,7 @@ def documents(web: Web, ctx: Ctx) -> Response:
 
 
 def document(web: Web, ctx: Ctx) -> Response:
-    document_id = ctx.request.path_params["document_id"]
-    with web.store.read() as conn:
-        detail = queries.document_detail(conn, document_id)
-    if detail is None:
-        raise HTTPError(404, f"no document {document_id}")
+    detail = web.detail(queries.document_detail, ctx.request.path_params["document_id"], "document")
     return web.render(ctx, "document.html", d=detail, doc=detail["document"], title=detail["document"]["name"])
 
 
@@ -243,10 +239,18 @@ def blob(web: Web, ctx: Ctx) -> Response:
     sha = ctx.request.path_params["sha256"]
     if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha) or not web.store.blobs.exists(sha):
         raise HTTPError(404, "no such original")
+    return StreamingResponse(_chunks(web, sha), media_type="application/octet-stream",
+                             headers={"content-disposition": f'attachment; filename="{sha}.bin"'})
+
+
+BLOB_CHUNK = 1 << 20
+
+
+def _chunks(web: Web, sha: str) -> Iterator[bytes]:
+    """An original in 1 MiB pieces: a leaked video of many GiB is never held in memory whole."""
     with web.store.blobs.open(sha) as fh:
-        data = fh.read()
-    return Response(data, media_type="application/octet-stream",
-                    headers={"content-disposition": f'attachment; filename="{sha}.bin"'})
+        while chunk := fh.read(BLOB_CHUNK):
+            yield chunk
 
 
 def entities(web: Web, ctx: Ctx) -> Response:
@@ -259,11 +263,7 @@ def entities(web: Web, ctx: Ctx) -> Response:
 
 
 def entity(web: Web, ctx: Ctx) -> Response:
-    entity_id = ctx.request.path_params["entity_id"]
-    with web.store.read() as conn:
-        detail = queries.entity_detail(conn, entity_id)
-    if detail is None:
-        raise HTTPError(404, f"no entity {entity_id}")
+    detail = web.detail(queries.entity_detail, ctx.request.path_params["entity_id"], "entity")
     return web.render(ctx, "entity.html", d=detail, title=detail["entity"]["name"])
 
 
