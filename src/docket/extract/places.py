@@ -163,6 +163,9 @@ def _choose(ids: tuple[int, ...], context: set[str], local: str | None) -> Entry
     cands = [gaz.entries[i] for i in ids]
     if any(c.kind != SETTLEMENT for c in cands):
         cands = [c for c in cands if c.kind != SETTLEMENT]
+    # A village placed only by its community stands in for a name when the text puts it in that village's
+    # division ("Spirne, Donetsk") or when nothing else bears the name; never on the document's context alone.
+    cands = [c for c in cands if not c.estimated or c.admin1 == local] or cands
 
     def score(e: Entry) -> tuple:
         return (e.admin1 is not None and e.admin1 == local, e.admin1 in context, e.country in _HOME,
@@ -391,5 +394,20 @@ def _is_region_tail(text: str, tokens: list[_Token], prev: _Match | None, m: _Ma
     region = gaz.entries[gaz.region_cores[key]].admin1
     before = tokens[m.first - 1]
     if prev is not None and prev.last == m.first - 1:
-        return any(gaz.entries[k].admin1 == region for k in prev.ids if gaz.entries[k].kind == SETTLEMENT)
+        if any(gaz.entries[k].admin1 == region for k in prev.ids if gaz.entries[k].kind == SETTLEMENT):
+            return True
+        # "Makiivka, Luhansk" (a Makiivka the gazetteer places elsewhere): still the division, unless the
+        # names go on as a list of towns ("Kharkiv, Donetsk and Mariupol").
+        return not _list_goes_on(text, tokens, m)
     return _capitalised(before) and not _sentence_initial(text, before)
+
+
+def _list_goes_on(text: str, tokens: list[_Token], m: _Match) -> bool:
+    if m.last + 1 >= len(tokens):
+        return False
+    gap = text[tokens[m.last].end: tokens[m.last + 1].start]
+    nxt = tokens[m.last + 1]
+    return gap in (", ", ",") and _capitalised(nxt) or nxt.key in _LIST_WORDS
+
+
+_LIST_WORDS = frozenset({"and", "or", "и", "или", "і", "й", "та", "або"})

@@ -12,12 +12,13 @@ a new process) it is rebuilt from the stored members, exactly as ``refresh`` doe
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection
 
+from docket.extract import place_prior
 from docket.link import profile, resolve, syndication
 from docket.link.cache import MISSING, Lru
 from docket.link.corroboration import Origin, OriginGroups, independent_origins, origin_key
@@ -163,6 +164,7 @@ def link_document(conn: Connection, doc: Document, claims: list[Claim]) -> list[
     new = [c for c in claims if c.id not in stored]
     if not new:
         return []
+    new = [_settled(conn, c) for c in new]
     keys = {c.id: _entity(conn, c.origin) for c in new}
     views = [resolve.view(c, published, copies, keys[c.id]) for c in new]
 
@@ -198,6 +200,15 @@ def link_document(conn: Connection, doc: Document, claims: list[Claim]) -> list[
     for incident_id in touched:
         _refresh_linked(conn, incident_id, rows.get(incident_id), added[incident_id], context)
     return touched
+
+
+def _settled(conn: Connection, claim: Claim) -> Claim:
+    """The claim with each homonym village moved to the one where the register's incidents cluster."""
+    def support(lat: float, lon: float, radius_km: float) -> int:
+        return repo.incidents_near(conn, lat, lon, radius_km)
+
+    places = [place_prior.settle(p, support) for p in claim.places]
+    return claim if places == claim.places else replace(claim, places=places)
 
 
 def _refresh_linked(

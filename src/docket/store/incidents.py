@@ -8,6 +8,7 @@ costs a compiled-cache lookup rather than building an expression tree.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -239,6 +240,16 @@ def incident_claims_dated(conn: Connection, incident_id: str) -> list[tuple[dict
 
 def member_count(conn: Connection, incident_id: str) -> int:
     return int(conn.execute(_MEMBER_COUNT, {"id": incident_id}).scalar_one())
+
+
+def incidents_near(conn: Connection, lat: float, lon: float, radius_km: float) -> int:
+    """How many incidents lie within about ``radius_km`` of a point (a bounding box: a prior, not a measure)."""
+    dlat = radius_km / 111.0
+    dlon = radius_km / (111.0 * max(0.05, math.cos(math.radians(lat))))
+    stmt = select(func.count()).select_from(incidents).where(
+        incidents.c.lat.between(lat - dlat, lat + dlat), incidents.c.lon.between(lon - dlon, lon + dlon)
+    )
+    return int(conn.execute(stmt).scalar_one())
 
 
 def incidents_of_documents(conn: Connection, doc_ids: Iterable[str]) -> set[str]:
