@@ -15,32 +15,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+from docket.export.claims import claim_record
 from docket.extract import extract_claims
 from docket.ingest import iter_sources, read_source
-from docket.model import Claim, Document
 from docket.text import prepare
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SETS = {"seeds": SHARED / "data/seeds", "dev-a": SHARED / "data/dev/docs", "dev-b": SHARED / "data/dev/docs"}
-
-
-def claim_line(doc: Document, claim: Claim) -> dict:
-    data = claim.to_json()
-    published = doc.published.to_json()["start"] if doc.published else None
-    return {
-        "id": claim.id,
-        "types": data["types"],
-        "date": data["date"] or {"start": None, "end": None, "precision": "unknown"},
-        "places": data["places"],
-        "count": data["count"],
-        "victims": data["victims"],
-        "perpetrators": data["perpetrators"],
-        "status": "reported",
-        "sources": [{
-            "document": doc.name, "published": published, "origin": claim.origin, "via": claim.via,
-            "hedged": claim.hedged, "count": data["count"], "spans": data["spans"],
-        }],
-    }
 
 
 def run(folder: Path, out: Path) -> None:
@@ -50,7 +31,7 @@ def run(folder: Path, out: Path) -> None:
             for doc in result.documents:
                 prepare(doc)
                 for claim in extract_claims(doc):
-                    fh.write(json.dumps(claim_line(doc, claim), ensure_ascii=False) + "\n")
+                    fh.write(json.dumps(claim_record(doc, claim), ensure_ascii=False) + "\n")
 
 
 def main() -> None:

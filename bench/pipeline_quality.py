@@ -18,13 +18,17 @@ from datetime import date
 from pathlib import Path
 
 from docket.export import write_jsonl
+from docket.export.claims import claim_record
+from docket.extract import extract_claims
+from docket.ingest import iter_sources, read_source
 from docket.pipeline import ingest_paths
 from docket.store import Store
+from docket.text import prepare
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SETS = ("seeds", "dev-a", "dev-b")
 FIELDS = ("type", "place", "date", "count", "victims", "origin")
-BARS = {"score": "≥ 0.80", "incident F1": "≥ 0.80", "linking F1": "≥ 0.85"} | {f: "≥ 0.70" for f in FIELDS}
+BARS = {"score": "≥ 0.80", "incident F1": "≥ 0.80 and ≥ extraction alone", "linking F1": "≥ 0.85"} | {f: "≥ 0.70" for f in FIELDS}
 HEADING = "## Incident extraction and linking (seeds + dev corpus)"
 
 
@@ -38,10 +42,11 @@ def score(gold: dict, predictions: Path, work: Path) -> dict:
     return json.loads(out[: out.rindex("}") + 1])
 
 
-def figures(result: dict) -> dict[str, float | None]:
+def figures(result: dict, unlinked: dict) -> dict[str, float | None]:
     return {
         "score": result["score"],
         "incident F1": result["incidents"]["f1"],
+        "incident F1, extraction alone (before linking)": unlinked["incidents"]["f1"],
         **{f: result["fields"][f] for f in FIELDS},
         "linking F1": result["linking"]["f1"],
         "published": result["published"],
@@ -58,10 +63,19 @@ def main() -> None:
     predictions = work / "export.jsonl"
     with predictions.open("w", encoding="utf-8") as fh:
         write_jsonl(store, fh)
+    alone = work / "claims.jsonl"
+    with alone.open("w", encoding="utf-8") as fh:
+        for source in iter_sources([SHARED / "data/dev/docs", SHARED / "data/seeds"]):
+            for doc in read_source(source).documents:
+                prepare(doc)
+                for claim in extract_claims(doc):
+                    fh.write(json.dumps(claim_record(doc, claim), ensure_ascii=False) + "\n")
     golds = {name: json.loads((SHARED / "data/gold" / f"{name}.json").read_text()) for name in SETS}
     every = {"documents": [d for g in golds.values() for d in g["documents"]]}
-    columns = {"all gold": figures(score(every, predictions, work))}
-    columns |= {name: figures(score(gold, predictions, work)) for name, gold in golds.items()}
+    columns = {"all gold": figures(score(every, predictions, work), score(every, alone, work))}
+    columns |= {
+        name: figures(score(gold, predictions, work), score(gold, alone, work)) for name, gold in golds.items()
+    }
 
     fmt = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
     rows = [f"| figure | {' | '.join(columns)} | issue bar |", "|---" * (len(columns) + 2) + "|"]
@@ -80,8 +94,10 @@ pipeline (ingest → text → extract → link → export) into a fresh SQLite s
 
 {table}
 
-Extraction alone (every claim its own incident, no store): `python bench/extract_quality.py -v`.
-`tests/pipeline/test_quality_gate.py` holds the extraction bars and a linking floor.
+"Extraction alone" exports every claim as its own incident (the register before linking; per document
+with `python bench/extract_quality.py -v`). `tests/pipeline/test_quality_gate.py` holds the issues' bars:
+score and incident F1 at least 0.80, every field at least 0.70, linking F1 at least 0.85, and incident F1
+after linking no lower than extraction alone.
 """)
 
 

@@ -140,3 +140,14 @@ def test_an_undated_happening_is_bounded_by_its_report() -> None:
     (claim,) = extract_claims(_doc(text))
     assert claim.date is not None and claim.date.inferred and claim.date.precision == "month"
     assert claim.date.to_json()["inferred"] is True
+
+
+def test_prisoners_signing_up_is_recruitment_in_russian_and_ukrainian() -> None:
+    ru = "После выступления в колонии ИК-2 записались около 40 осуждённых."
+    uk = "Після виступу в колонії записалися близько 40 засуджених."
+    for text, lang in ((ru, "ru"), (uk, "uk")):
+        claims = extract_claims(_doc(text, lang))
+        assert claims and "recruitment" in claims[0].types, text
+        assert claims[0].count is not None and claims[0].count.value == 40
+    # signing up for something else is not recruitment
+    assert not extract_claims(_doc("Жители записались на приём к врачу в поликлинике.", "ru"))
