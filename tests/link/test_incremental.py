@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, select
 
 from docket.link import link_document, profile, refresh, unmerge
 from docket.link.corroboration import OriginGroups, independent_origins
-from docket.link.entities import canonical_key
+from docket.link.entities import person_key
 from docket.link.places import facility_keys
 from docket.model import Claim, Count, PartialDate, Place
 from docket.store.schema import entities, incident_keys, incidents, merges
@@ -56,7 +56,7 @@ def _reference_build(members: list[Claim], published_hi: list[date]) -> dict:
         "victims": _ranked([v for c in members for v in c.victims]),
         "perpetrators": _ranked([v for c in members for v in c.perpetrators]),
         "facilities": sorted(set().union(*(facility_keys(c.places, c.facilities) for c in members))),
-        "people": sorted({canonical_key(p) for c in members for p in c.people} - {""}),
+        "people": sorted({person_key(p) for c in members for p in c.people} - {""}),
         "documents": sorted({c.document_id for c in members}),
         "published_hi": min(published_hi).isoformat() if published_hi else None,
     }

@@ -175,8 +175,16 @@ def _assemble(evidence: DocumentEvidence, draft: _Draft, index: int) -> Claim:
         hedged=hedged,
         spans=spans,
         facilities=[p.name for p in places if p.precision == "facility"],
+        people=_people(everything, [origin or "", *via]),
         confidence=0.4 if anonymous else 0.6,
     )
+
+
+def _people(sentences: list[SentenceEvidence], sources: list[str]) -> list[str]:
+    """The people the claim's sentences name, less those it cites as its sources."""
+    cited = " ".join(sources).lower()
+    named = dict.fromkeys(p for s in sentences for p in s.people)
+    return [p for p in named if p.lower() not in cited]
 
 
 def _choose_types(counts: Counter[str]) -> list[str]:

@@ -14,6 +14,7 @@ from docket.extract.attribution import Attribution, dates_a_report, find_attribu
 from docket.extract.counts import CountValue, count_unit, find_counts
 from docket.extract.dates import find_dates
 from docket.extract.facilities import find_facilities, resolve_facility_regions
+from docket.extract.named_people import find_named_people
 from docket.extract.persons import Number, find_persons
 from docket.extract.places import find_places
 from docket.extract.sentences import Sentence, split_sentences
@@ -37,6 +38,7 @@ class SentenceEvidence:
     # the victims of an abuse
     official_counts: list[Count] = field(default_factory=list)
     persons: list[Number] = field(default_factory=list)  # grammatical number of each noun for a person
+    people: list[str] = field(default_factory=list)  # surnames of the people the sentence names
     attributions: list[Attribution] = field(default_factory=list)
     roles: list[Attribution] = field(default_factory=list)
     hedged: bool = False
@@ -123,6 +125,9 @@ def gather(doc: Document) -> DocumentEvidence:
             owner(mention.start).counts.append(_count_of(mention))
     for person in find_persons(text):
         owner(person.start).persons.append(person.number)
+    places_taken = [(m.start, m.end) for m in place_mentions + facility_mentions]
+    for named in find_named_people(text, lang, places_taken):
+        owner(named.start).people.append(named.value)  # type: ignore[arg-type]
     for attribution in find_attributions(text):
         owner(attribution.start).attributions.append(attribution)
     for role in find_roles(text):

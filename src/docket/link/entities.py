@@ -52,12 +52,38 @@ def _nominative(word: str) -> str:
 def canonical_key(name: str) -> str:
     """A key under which spelling variants of one name meet (Osechkin / Osyechkin / Осечкин / Осечкина,
     «Новая газета» / «Новой газеты»)."""
+    return _spelling_key(_CYRILLIC_WORD.sub(lambda m: _nominative(m.group(0)), name))
+
+
+def _spelling_key(name: str) -> str:
+    """Latin letters only, with transliteration variants folded (Osyechkin -> osechkin)."""
     _, folds = _translit()
-    name = _CYRILLIC_WORD.sub(lambda m: _nominative(m.group(0)), name)
     text = _NON_WORD.sub("", to_latin(name))
     for a, b in folds:
         text = text.replace(a, b)
     return text
+
+
+_FEMININE_ENDINGS = (("ova", "ov"), ("eva", "ev"), ("ina", "in"), ("yna", "yn"), ("skaya", "sky"), ("ska", "sky"))
+
+
+@lru_cache(maxsize=65536)
+def person_key(name: str) -> str:
+    """A key for a person by surname, in any case, gender and script: Пригожина / Пригожин / Prigozhin,
+    Бєлова / Белова / Belova / Belov (relatives sharing a surname meet too: a prior, not an identity)."""
+    words = _tokens(name)
+    if not words:
+        return ""
+    word = words[-1]
+    if _CYRILLIC_WORD.fullmatch(word):
+        lang = "uk" if any(c in "іїєґ" for c in word.lower()) else "ru"
+        parses = morph(lang).parse(word)
+        word = next((p.normal_form for p in parses[:4] if "Surn" in p.tag.grammemes), parses[0].normal_form)
+    key = _spelling_key(word)
+    for feminine, masculine in _FEMININE_ENDINGS:
+        if key.endswith(feminine) and len(key) > len(feminine) + 2:
+            return key[: -len(feminine)] + masculine
+    return key
 
 
 def _tokens(name: str) -> list[str]:

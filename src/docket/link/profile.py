@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from docket.link.entities import canonical_key
+from docket.link.entities import canonical_key, person_key
 from docket.link.places import admin_key, facility_keys
 from docket.model import PRECISION_RANK, Claim, PartialDate, Place
 
@@ -166,7 +166,7 @@ class Aggregate:
             self.count_values.add(value)
             self.first_count.setdefault(value, count)
         self.facilities |= facility_keys(claim.places, claim.facilities)
-        self.people.update(canonical_key(p) for p in claim.people)
+        self.people.update(person_key(p) for p in claim.people)
         self.people.discard("")
         self.documents.add(claim.document_id)
         if published_hi is not None and (self.published_hi is None or published_hi < self.published_hi):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from docket.link import places as P
-from docket.link.entities import canonical_key
+from docket.link.entities import person_key
 from docket.model import Claim, Count, Place
 
 THRESHOLD = 1.9
@@ -42,7 +42,7 @@ def view(
     return ClaimView(
         claim,
         frozenset(P.facility_keys(claim.places, claim.facilities)),
-        frozenset(canonical_key(p) for p in claim.people) - {""},
+        frozenset(person_key(p) for p in claim.people) - {""},
         claim.date.bounds() if claim.date else None,
         published,
         frozenset(copies),
