@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
+from linkkit import add_document, make_claim, make_engine, place
 from sqlalchemy import select
 
 from docket.extract.place_prior import candidates
 from docket.link import link_document
 from docket.store.schema import claims
-from linkkit import add_document, make_claim, make_engine, place
 
 
 def test_a_homonym_village_joins_the_register_cluster(tmp_path):

@@ -184,7 +184,13 @@ def _people(sentences: list[SentenceEvidence], sources: list[str]) -> list[str]:
     """The people the claim's sentences name, less those it cites as its sources."""
     cited = " ".join(sources).lower()
     named = dict.fromkeys(p for s in sentences for p in s.people)
-    return [p for p in named if p.lower() not in cited]
+    return [p for p in named if _stem(p.split()[-1]) not in cited]
+
+
+def _stem(word: str) -> str:
+    """Enough of a surname to find it in any case: «Асташин» in «Асташина»."""
+    word = word.lower()
+    return word[: max(4, len(word) - 2)]
 
 
 def _choose_types(counts: Counter[str]) -> list[str]:

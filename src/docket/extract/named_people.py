@@ -1,7 +1,8 @@
 """People a report names: "Ivan Astashin", «Ивана Асташина», «похожий на Пригожина», "Chris Owen".
 
-A name is kept by its surname, in the dictionary form for Cyrillic (Асташина -> Асташин), so that reports in
-other languages and cases meet under the link stage's canonical key.  Cyrillic words are read with
+A name is kept as written in Latin script and in the nominative for Cyrillic («Ивана Асташина» -> «Иван
+Асташин», «Беловой» -> «Белова»); the link stage compares people by surname (``person_key``), so reports in
+other languages and cases meet.  Cyrillic words are read with
 pymorphy3: a given name (its ``Name`` tag) followed by a capitalised word, or a capitalised word that one of
 its likely readings takes for a surname (``Surn``) and none for a place or an organisation.  Latin script
 has no such dictionary: a given name from ``data/first_names.yaml`` followed by a capitalised word.  Words
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
@@ -40,14 +42,20 @@ def _morph_lang(lang: str | None) -> str:
 
 
 @lru_cache(maxsize=32768)
-def _reading(word: str, lang: str) -> tuple[bool, str | None]:
-    """(a given name, the surname's dictionary form or None) for one capitalised Cyrillic word."""
+def _reading(word: str, lang: str) -> tuple[str | None, str | None]:
+    """(the word as a given name, as a surname), each in the nominative of its own gender, or None."""
     parses = morph(lang).parse(word)[:_PARSES]
     if any(_NOT_PEOPLE & p.tag.grammemes for p in parses):
-        return False, None
-    given = "Name" in parses[0].tag.grammemes
-    surname = next((p.normal_form for p in parses if "Surn" in p.tag.grammemes), None)
+        return None, None
+    given = _nominative(parses[0]) if "Name" in parses[0].tag.grammemes else None
+    surname = next((_nominative(p) for p in parses if "Surn" in p.tag.grammemes), None)
     return given, surname
+
+
+def _nominative(parse: Any) -> str:
+    """«Беловой» -> «Белова», «Ивана» -> «Иван»: the nominative singular of the word's own gender."""
+    form = parse.inflect({"nomn", "sing"}) or parse.inflect({"nomn"})
+    return (form.word if form else parse.normal_form).capitalize()
 
 
 def _quoted(text: str, start: int) -> bool:
@@ -64,7 +72,7 @@ def _capitalised(word: str) -> bool:
 
 
 def find_named_people(text: str, lang: str | None, taken: list[tuple[int, int]] = ()) -> list[Mention]:
-    """Each person named, as a ``Mention`` of kind "person" whose value is the surname."""
+    """Each person named, as a ``Mention`` of kind "person" whose value is the name in the nominative."""
     tokens = list(_WORD.finditer(text))
     found: list[Mention] = []
     i = 0
@@ -83,15 +91,16 @@ def find_named_people(text: str, lang: str | None, taken: list[tuple[int, int]] 
             if given and follows:
                 last = nxt.group(0)  # type: ignore[union-attr]
                 _, last_surname = _reading(last, _morph_lang(lang))
-                value = (last_surname or last.lower()).capitalize()
+                value = f"{given} {last_surname or last}"
                 found.append(Mention("person", tok.start(), nxt.end(), text[tok.start(): nxt.end()], value))  # type: ignore[union-attr]
                 i += 2
                 continue
             if surname and not given and not initial:
-                found.append(Mention("person", tok.start(), tok.end(), word, surname.capitalize()))
+                found.append(Mention("person", tok.start(), tok.end(), word, surname))
         elif word.lower() in _first_names() and follows:
             last = nxt.group(0).removesuffix("'s").removesuffix("’s")  # type: ignore[union-attr]
-            found.append(Mention("person", tok.start(), nxt.end(), text[tok.start(): nxt.end()], last))  # type: ignore[union-attr]
+            value = f"{word} {last}"
+            found.append(Mention("person", tok.start(), nxt.end(), text[tok.start(): nxt.end()], value))  # type: ignore[union-attr]
             i += 2
             continue
         i += 1

@@ -166,6 +166,8 @@ def link_document(conn: Connection, doc: Document, claims: list[Claim]) -> list[
         return []
     new = [_settled(conn, c) for c in new]
     keys = {c.id: _entity(conn, c.origin) for c in new}
+    for person in dict.fromkeys(p for c in new for p in c.people):
+        resolve_entity(conn, person, "person")  # one canonical entry per person named, with aliases
     views = [resolve.view(c, published, copies, keys[c.id]) for c in new]
 
     wanted: set[str] = set(repo.incidents_of_documents(conn, copies))
