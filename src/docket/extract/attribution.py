@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from docket.data import load_yaml
+from docket.extract.spans import Spans
 from docket.morphology import morph
 
 _UPPER = "A-ZА-ЯЁІЇЄҐ"
@@ -119,22 +120,22 @@ def find_attributions(text: str, start: int = 0, end: int | None = None) -> list
     pats = _patterns()
     end = len(text) if end is None else end
     found: list[Attribution] = []
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     for pattern in pats.relays:
         for m in pattern.finditer(text, start, end):
             who = clean_name(m.group("who"), pats.not_names)
             via = clean_name(m.group("via"), pats.not_names)
             if who:
                 found.append(Attribution(m.start(), m.end(), who, via))
-                taken.append((m.start(), m.end()))
+                taken.add(m.start(), m.end())
     for pattern in pats.claims:
         for m in pattern.finditer(text, start, end):
-            if any(a <= m.start("who") < b for a, b in taken):
+            if taken.covers(m.start("who")):
                 continue
             who = clean_name(m.group("who"), pats.not_names, _sentence_initial(text, m.start("who")))
             if who:
                 found.append(Attribution(m.start("who"), m.end("who"), who))
-                taken.append((m.start("who"), m.end("who")))
+                taken.add(m.start("who"), m.end("who"))
     found.sort(key=lambda a: a.start)
     return found
 

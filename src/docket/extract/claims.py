@@ -24,25 +24,27 @@ ACCOUNTABILITY = "accountability"
 
 @dataclass(slots=True)
 class _Draft:
+    """Sentences of one happening, with running totals so that segmenting stays linear in the document."""
+
     sentences: list[SentenceEvidence] = field(default_factory=list)  # sentences with cues
     context: list[SentenceEvidence] = field(default_factory=list)  # same-paragraph sentences without cues
+    paragraphs: set[int] = field(default_factory=set)
+    types: Counter[str] = field(default_factory=Counter)
+    _regions: set[tuple[str | None, str | None]] = field(default_factory=set)
+    _facilities: set[str] = field(default_factory=set)
 
-    @property
-    def paragraphs(self) -> set[int]:
-        return {s.sentence.paragraph for s in self.sentences}
-
-    @property
-    def types(self) -> Counter[str]:
-        total: Counter[str] = Counter()
-        for s in self.sentences:
-            total.update(s.types)
-        return total
+    def add(self, ev: SentenceEvidence) -> None:
+        self.sentences.append(ev)
+        self.paragraphs.add(ev.sentence.paragraph)
+        self.types.update(ev.types)
+        self._regions.update(_region_key(p) for p in ev.places if p.precision != "country")
+        self._facilities.update(_facilities([ev]))
 
     def regions(self) -> set[tuple[str | None, str | None]]:
-        return {_region_key(p) for s in self.sentences for p in s.places if p.precision != "country"}
+        return self._regions
 
     def facilities(self) -> set[str]:
-        return _facilities(self.sentences)
+        return self._facilities
 
 
 def _facilities(sentences: Iterable[SentenceEvidence]) -> set[str]:
@@ -87,7 +89,7 @@ def _segment(sentences: list[SentenceEvidence]) -> list[_Draft]:
             current = _resumable(drafts, ev) or _Draft()
             if current not in drafts:
                 drafts.append(current)
-        current.sentences.append(ev)
+        current.add(ev)
     return drafts
 
 

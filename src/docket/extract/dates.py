@@ -17,6 +17,7 @@ from itertools import chain
 
 import yaml
 
+from docket.extract.spans import Spans
 from docket.model import PRECISION_RANK, Mention, PartialDate
 
 _YEAR = r"(?:19|20)\d{2}"
@@ -361,12 +362,12 @@ def _relative(unit: str, offset: int, published: date) -> PartialDate:
 def _select(cands: list[_Cand]) -> list[_Cand]:
     """Longest candidates first; drop any that overlaps one already kept."""
     kept: list[_Cand] = []
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     for c in sorted(cands, key=lambda c: (c.start - c.end, c.start)):
-        if any(c.start < e and s < c.end for s, e in taken):
+        if taken.overlaps(c.start, c.end):
             continue
         kept.append(c)
-        taken.append((c.start, c.end))
+        taken.add(c.start, c.end)
     return sorted(kept, key=lambda c: c.start)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from docket.extract.spans import Spans
 from docket.model import Mention
 from docket.morphology import morph
 
@@ -74,17 +75,18 @@ def _capitalised(word: str) -> bool:
 def find_named_people(text: str, lang: str | None, taken: list[tuple[int, int]] = ()) -> list[Mention]:
     """Each person named, as a ``Mention`` of kind "person" whose value is the name in the nominative."""
     tokens = list(_WORD.finditer(text))
+    blocked = Spans(list(taken))
     found: list[Mention] = []
     i = 0
     while i < len(tokens):
         tok = tokens[i]
         word = tok.group(0)
-        if not _capitalised(word) or any(a <= tok.start() < b for a, b in taken) or _quoted(text, tok.start()):
+        if not _capitalised(word) or blocked.covers(tok.start()) or _quoted(text, tok.start()):
             i += 1
             continue
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         follows = (nxt is not None and _capitalised(nxt.group(0)) and text[tok.end(): nxt.start()] == " "
-                   and not any(a <= nxt.start() < b for a, b in taken))
+                   and not blocked.covers(nxt.start()))
         initial = _SENTENCE_START.search(text[max(0, tok.start() - 4): tok.start()]) is not None
         if _cyrillic(word):
             given, surname = _reading(word, _morph_lang(lang))
