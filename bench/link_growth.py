@@ -6,7 +6,8 @@ The base stores are synthetic, built from templates in bulk (documents, claims, 
 machine profile and blocking keys, LSH buckets) with the linker's own profile and key functions, so their
 indexes look like a register built by ``link_document``. Each measured document is linked inside a
 transaction that is rolled back, so every measurement sees a store of exactly N incidents. Half of the
-measured documents report an incident already in the store, half a new one.
+measured documents report an incident already in the store, half a new one; about one in twenty names a
+village whose namesakes the link stage settles by counting the register's incidents near each.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event
 
+from docket.extract.gazetteer import homonyms
 from docket.link import link_document, profile
 from docket.link.entities import ensure_seeded
 from docket.model import Claim, Count, Document, PartialDate, Place, stable_id
@@ -58,7 +60,13 @@ WORDS = [
 BENCH_DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 
+HOMONYMS = [("Petrivka", "Kharkiv Oblast"), ("Novoselivka", "Donetsk Oblast"), ("Pavlivka", "Donetsk Oblast"),
+            ("Mykhailivka", "Zaporizhzhia Oblast")]
+
+
 def places(rng: random.Random, n: int = 400) -> list[Place]:
+    """Made-up towns, and one in twenty a real village that shares its name with others in its oblast, so
+    that linking also settles homonyms against the register (``place_prior``)."""
     out = []
     for i in range(n):
         country = "RU" if i % 4 else "UA"
@@ -66,6 +74,9 @@ def places(rng: random.Random, n: int = 400) -> list[Place]:
         out.append(
             Place(f"Town {i}", "settlement", country, f"Region {i % 60}", round(lat, 3), round(lon, 3))
         )
+    for name, admin1 in HOMONYMS:
+        for entry in homonyms(name, "UA", admin1)[: n // (10 * len(HOMONYMS))]:
+            out.append(Place(name, "settlement", "UA", admin1, entry.lat, entry.lon))
     return out
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import dbkit
+import s3kit
 from docket import config
 
 REPO = Path(__file__).resolve().parents[1]
@@ -43,6 +44,7 @@ def database_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     """The database every Store this test opens uses: None (SQLite in its data dir) or a fresh
     PostgreSQL database, set as DOCKET_DATABASE_URL so CLI subprocesses get it too."""
     monkeypatch.delenv(config.DATABASE_URL_ENV, raising=False)
+    monkeypatch.delenv(config.BLOB_URL_ENV, raising=False)  # originals in the data dir unless a test says
     if not dbkit.ON_POSTGRES:
         yield None
         return
@@ -73,3 +75,21 @@ def new_database(databases: dbkit.Databases) -> Iterator[Callable[..., str | Non
     yield make
     for url in made:
         databases.drop(url)
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[s3kit.S3Server]:
+    """A real S3-compatible server (moto's, over HTTP on a local port), once per session (xdist worker)."""
+    server = s3kit.S3Server()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server: s3kit.S3Server, monkeypatch: pytest.MonkeyPatch) -> s3kit.Bucket:
+    """A fresh bucket on it, with the endpoint and credentials in the environment (CLI subprocesses too)."""
+    for key, value in s3kit.CREDENTIALS.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv(config.S3_ENDPOINT_ENV, s3_server.endpoint)
+    return s3_server.bucket()

@@ -20,8 +20,13 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from docket import config, custody, link
 from docket.export import write_csv, write_jsonl
-from docket.pipeline import SourceOutcome, ingest_paths
+from docket.media.cli import media_app
+from docket.parallel import ingest as run_ingest
+from docket.pipeline import SourceOutcome
+from docket.protect import ProtectionError
+from docket.protect.cli import key_app
 from docket.store import Store
+from docket.store.bloblocation import BlobLocationError
 from docket.store.documents import list_documents, published_of
 from docket.store.register import IncidentFilter, get_incident, list_incidents, sources_of
 
@@ -49,7 +54,8 @@ class Format(StrEnum):
 def user_errors() -> Iterator[None]:
     try:
         yield
-    except (UserError, FileNotFoundError, NotADirectoryError, PermissionError, ArgumentError, OperationalError) as exc:
+    except (UserError, FileNotFoundError, NotADirectoryError, PermissionError, ArgumentError, OperationalError,
+            BlobLocationError, ProtectionError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
         raise typer.Exit(2) from None
@@ -64,15 +70,18 @@ def main(
     database_url: Annotated[
         str | None, typer.Option("--database-url", help=f"SQLAlchemy URL of the database (else ${config.DATABASE_URL_ENV}); default SQLite in the data dir.")
     ] = None,
+    blob_url: Annotated[
+        str | None, typer.Option("--blob-url", help=f"Object storage for originals, s3://bucket/prefix (else ${config.BLOB_URL_ENV}, else the store's own); default the data dir's blobs/.")
+    ] = None,
 ) -> None:
-    ctx.obj = {"data_dir": data_dir, "database_url": database_url}
+    ctx.obj = {"data_dir": data_dir, "database_url": database_url, "blob_url": blob_url}
 
 
 def _store(ctx: typer.Context) -> Store:
     data_dir = config.resolve_data_dir(ctx.obj["data_dir"])
     if data_dir.exists() and not data_dir.is_dir():
         raise UserError(f"{data_dir}: data dir is not a directory")
-    return Store.open(data_dir, ctx.obj["database_url"])
+    return Store.open(data_dir, ctx.obj["database_url"], ctx.obj.get("blob_url"))
 
 
 def _progress() -> Progress:
@@ -104,6 +113,9 @@ def ingest(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files and folders to ingest (folders recursively).")],
     actor: Annotated[str | None, typer.Option(help="Who the chain of custody names (else $DOCKET_ACTOR or $USER).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Extract on a local Dask cluster of this many worker processes.")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Extract on an existing Dask cluster (tcp://host:8786).")] = None,
+    commit_every: Annotated[int | None, typer.Option(min=1, help="Sources written per transaction (default 1; 32 with Dask).")] = None,
 ) -> None:
     """Ingest files and folders: store originals, extract claims, link them into incidents."""
     with user_errors():
@@ -119,7 +131,10 @@ def ingest(
                         f"{escape(outcome.name)}: [{colour}]{outcome.status}[/{colour}]: {escape(outcome.message)}", soft_wrap=True
                     )
 
-            report = ingest_paths(store, paths, actor=actor or config.default_actor(), progress=tick)
+            report = run_ingest(
+                store, paths, actor=actor or config.default_actor(), progress=tick,
+                workers=workers, scheduler=scheduler, commit_every=commit_every,
+            )
         out.print(report.summary())
 
 
@@ -289,6 +304,8 @@ user_app = typer.Typer(help="People who use docket: add users, set roles, API to
 review_app = typer.Typer(help="Review incidents: confirm, dispute, reject, edit, note, merge, split.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(review_app, name="review")
+app.add_typer(key_app, name="key")  # docket.protect: the key that seals witnesses' protected fields
+app.add_typer(media_app, name="media")  # docket.media: images, video and sound as evidence
 
 
 @contextmanager
@@ -560,14 +577,27 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     https: Annotated[bool, typer.Option("--https/--no-https", help="Mark cookies Secure even if the proxy in front speaks plain HTTP to docket.")] = False,
+    public: Annotated[bool, typer.Option("--public", help="The read-only public site: verified incidents only, no login, no review, no protected fields.")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes (one per core serves the most requests).")] = 1,
+    access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request.")] = True,
 ) -> None:
     """Serve the web application and REST API over the store."""
     import uvicorn
 
     from docket.web import create_app
+    from docket.web.serve import export_options
 
     with user_errors():
-        store = _store(ctx)
-        web = create_app(store, force_https=https)
-        out.print(f"docket serving {escape(str(store.data_dir))} on http://{host}:{port}/ (API description at /api/openapi.json)")
-        uvicorn.run(web, host=host, port=port, proxy_headers=True, log_level="info")
+        store = _store(ctx)  # also checks the store opens (its protection key, its originals) before serving
+        web = create_app(store, force_https=https, public=public)
+        what = "the public site (verified incidents, read-only)" if public else "the web application"
+        out.print(f"docket serving {what} over {escape(str(store.data_dir))} on http://{host}:{port}/"
+                  + ("" if public else " (API description at /api/openapi.json)"))
+        options = {"host": host, "port": port, "proxy_headers": True, "log_level": "info", "access_log": access_log}
+        if workers == 1:
+            uvicorn.run(web, **options)
+            return
+        store.close()
+        export_options(data_dir=store.data_dir, database_url=ctx.obj["database_url"], blob_url=ctx.obj.get("blob_url"),
+                       https=https, public=public)
+        uvicorn.run("docket.web.serve:app_from_env", factory=True, workers=workers, **options)

@@ -40,6 +40,7 @@ EXTRACT = "extract"  # claims extracted from a document (payload: hash of the cl
 LINK = "link"  # a document's claims assigned to incidents (payload: hash of the incident ids)
 MERGE = "merge"
 EXPORT = "export"  # an export written (payload: hash of the bytes)
+PROTECT = "protect"  # a document's protected witness fields stored sealed (payload: hash of the sealed rows)
 DOCUMENT_ROW_ACTIONS = {STORE, FAIL, EDIT}
 CLAIMS_ROW_ACTIONS = {EXTRACT}
 
@@ -171,10 +172,11 @@ def _check_blobs(store: Store, conn: Connection) -> list[Problem]:
     problems = []
     for row in all_blobs(conn):
         name = f"{row.sha256[:12]} ({row.first_name})"
-        if not store.blobs.exists(row.sha256):
+        holder = store.originals_of(row.sha256)  # a protected testimony's original is opened with the key
+        if holder is None:
             problems.append(Problem("blob", name, "original file is missing"))
             continue
-        with store.blobs.open(row.sha256) as fh:
+        with holder.open(row.sha256) as fh:
             digest, size = sha256_stream(fh)
         if digest != row.sha256:
             problems.append(Problem("blob", name, f"content changed: now hashes to {digest[:12]}"))
@@ -215,11 +217,14 @@ def _walk_chain(conn: Connection) -> tuple[list[CustodyEntry], list[Problem]]:
 def _check_rows(conn: Connection, chain: list[CustodyEntry]) -> list[Problem]:
     latest_doc: dict[str, CustodyEntry] = {}
     latest_claims: dict[str, CustodyEntry] = {}
+    latest_protected: dict[str, CustodyEntry] = {}
     for e in chain:
         if e.object_type == "document" and e.action in DOCUMENT_ROW_ACTIONS:
             latest_doc[e.object_id] = e
         elif e.object_type == "document" and e.action in CLAIMS_ROW_ACTIONS:
             latest_claims[e.object_id] = e
+        elif e.object_type == "document" and e.action == PROTECT:
+            latest_protected[e.object_id] = e
     problems = []
     seen = set()
     for row in conn.execute(select(documents).order_by(documents.c.id)):
@@ -236,4 +241,24 @@ def _check_rows(conn: Connection, chain: list[CustodyEntry]) -> list[Problem]:
     for doc_id, entry in sorted(latest_claims.items()):
         if claims_hash(stored_claims(conn, doc_id)) != entry.payload_hash:
             problems.append(Problem("row", f"claims of document {doc_id}", f"changed since custody entry #{entry.seq}"))
+    problems += _check_protected(conn, latest_protected)
+    problems += _check_media(conn, chain)
+    return problems
+
+
+def _check_media(conn: Connection, chain: list[CustodyEntry]) -> list[Problem]:
+    from docket.media.verify import media_problems  # imported late: docket.media imports this module
+
+    return [Problem("row", name, message) for name, message in media_problems(conn, chain)]
+
+
+def _check_protected(conn: Connection, latest: dict[str, CustodyEntry]) -> list[Problem]:
+    from docket.protect.records import protected_document_ids, stored_rows
+
+    problems = []
+    for doc_id in sorted(protected_document_ids(conn) - set(latest)):
+        problems.append(Problem("row", f"protected fields of document {doc_id}", "have no custody entry"))
+    for doc_id, entry in sorted(latest.items()):
+        if json_hash(stored_rows(conn, doc_id)) != entry.payload_hash:
+            problems.append(Problem("row", f"protected fields of document {doc_id}", f"changed since custody entry #{entry.seq}"))
     return problems

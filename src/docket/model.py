@@ -202,6 +202,9 @@ class Document:
     meta: dict = field(default_factory=dict)  # format-specific: channel, message_id, links, headers
     status: Literal["ok", "failed"] = "ok"
     error: str | None = None
+    # Protected witness fields (name, contact, relation) by field name: never stored in clear, and
+    # redacted from every text above before the document is cleaned (docket.protect).
+    protected: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

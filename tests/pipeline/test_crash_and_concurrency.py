@@ -103,3 +103,26 @@ def test_two_concurrent_ingests_leave_a_valid_chain_and_no_duplicates(tmp_path: 
     assert rows(url, "SELECT count(*), count(DISTINCT blob_sha256) FROM documents") == [(n, n)]
     assert rows(url, "SELECT count(*) FROM blobs") == [(n,)]
     assert custody.verify(Store.open(data)) == []
+
+
+def test_two_concurrent_ingests_on_dask_workers_leave_a_valid_chain_and_no_duplicates(tmp_path: Path):
+    """Two `docket ingest --workers 2` at once, each with a Dask cluster of its own, one writing every
+    source per transaction, the other a few per transaction."""
+    batch, n = tmp_path / "batch", 12
+    _write_batch(batch, n)
+    data = tmp_path / "data"
+    Store.open(data).close()
+    procs = [
+        subprocess.Popen([*CLI, "--data-dir", str(data), "ingest", "--workers", "2", *extra, str(batch)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for extra in (["--commit-every", "1"], ["--commit-every", "5"])
+    ]
+    outputs = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [o[1] for o in outputs]
+    added = sum(int(re.search(r"(\d+) added", o[0]).group(1)) for o in outputs)
+    skipped = sum(int(re.search(r"(\d+) skipped", o[0]).group(1)) for o in outputs)
+    assert (added, skipped) == (n, n)
+    url = store_url(data)
+    assert rows(url, "SELECT count(*), count(DISTINCT blob_sha256) FROM documents") == [(n, n)]
+    assert rows(url, "SELECT count(*) FROM blobs") == [(n,)]
+    assert custody.verify(Store.open(data)) == []

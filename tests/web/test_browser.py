@@ -1,28 +1,22 @@
 """In a real headless Chromium (Debian's, driven by Playwright) against a real server on loopback:
-log in, search in Russian, filter, open an incident, confirm it, merge two, the map and the timeline, a
-viewer who cannot reach review actions, and hostile markup that stays inert."""
+log in, search in Russian, filter, open an incident, confirm it, merge two, attach and detach media, the
+map and the timeline, a viewer who cannot reach review actions, and hostile markup that stays inert."""
 
 from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
+import numpy as np
 import pytest
-import uvicorn
-from webkit import PASSWORD
+from browserkit import ARGS, CHROMIUM, Server, log_in
+from PIL import Image
 
+from docket.media.ingest import ingest_media
 from docket.store import Store
+from docket.store import media as repo
 from docket.store.register import list_incidents, sources_of
-from docket.web import create_app
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 PlaywrightTimeout = playwright_api.TimeoutError
@@ -37,32 +31,6 @@ def browser() -> Iterator[object]:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield b
         b.close()
-
-
-class Server:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        config = uvicorn.Config(create_app(store), log_level="warning", lifespan="off")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        for _ in range(200):  # wait (bounded) until it listens
-            if self.server.started:
-                break
-            time.sleep(0.05)
-        assert self.server.started, "the server started"
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.sock.close()
 
 
 @pytest.fixture
@@ -82,15 +50,6 @@ def page(browser, server: Server) -> Iterator[object]:
     pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
     yield pg
     context.close()
-
-
-def log_in(page, name: str) -> None:
-    page.goto("/incidents")
-    assert "/login" in page.url
-    page.get_by_label("User name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/incidents$"))
 
 
 def _total(page) -> int:
@@ -144,6 +103,28 @@ def test_merge_two_incidents(page, server):
     assert response.status == 404
     with server.store.read() as conn:
         assert moved <= {c["id"] for c, _ in sources_of(conn, [a])[a]}
+
+
+def test_attach_and_detach_media_evidence(page, server, tmp_path):
+    photo = tmp_path / "yard.png"
+    Image.fromarray(np.random.default_rng(3).integers(0, 256, size=(120, 160, 3), dtype=np.uint8)).save(photo)
+    [outcome] = ingest_media(server.store, [photo], actor="tester")
+    assert outcome.status == "added"
+    with server.store.read() as conn:
+        iid = list_incidents(conn)[0]["id"]
+        [media] = repo.list_media(conn)
+    log_in(page, "analyst")
+    page.goto(f"/incidents/{iid}")
+    page.get_by_label("Attach stored media as evidence").fill(media["sha256"][:16])
+    page.get_by_label("Note", exact=True).last.fill("the yard in the video")
+    page.get_by_role("button", name="Attach media").click()
+    page.wait_for_url(re.compile(r"done=attach-media"))
+    assert page.get_by_role("status").inner_text().startswith("Media attached")
+    assert page.locator("ul.media strong").inner_text() == "yard.png" and page.get_by_text("Media (1)").is_visible()
+    page.get_by_role("button", name="Detach yard.png").click()
+    page.wait_for_url(re.compile(r"done=detach-media"))
+    assert page.get_by_text("Media (0)").is_visible()
+    assert "attach-media media" in page.locator("table.history").inner_text()
 
 
 def test_map_and_timeline_work_offline(page, server):

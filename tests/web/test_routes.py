@@ -27,7 +27,7 @@ def _ids(store) -> dict[str, str]:
         doc = conn.execute(select(documents.c.id, documents.c.blob_sha256).limit(1)).first()
         entity = conn.execute(select(entities.c.id).limit(1)).scalar()
     return {"incident_id": incident, "document_id": doc.id, "sha256": doc.blob_sha256, "entity_id": entity,
-            "merge_id": "999999", "token_id": "999999", "name": "viewer"}
+            "merge_id": "999999", "token_id": "999999", "name": "viewer", "media_id": "med_none"}
 
 
 def _url(path: str, ids: dict[str, str]) -> str:
@@ -90,6 +90,7 @@ def test_viewer_sees_no_review_forms_analyst_does(store, as_role):
     iid = _ids(store)["incident_id"]
     viewer = as_role("viewer").get(f"/incidents/{iid}").text
     analyst = as_role("analyst").get(f"/incidents/{iid}").text
-    for marker in ('value="confirm"', f'action="/incidents/{iid}/merge"', f'action="/incidents/{iid}/edit"'):
+    for marker in ('value="confirm"', f'action="/incidents/{iid}/merge"', f'action="/incidents/{iid}/edit"',
+                   f'action="/incidents/{iid}/media"'):
         assert marker not in viewer and marker in analyst
     assert "/admin/users" not in analyst and "/admin/users" in as_role("admin").get("/incidents").text

@@ -17,7 +17,7 @@ from docket.ingest.readers.pdf import read_pdf
 from docket.ingest.readers.telegram import read_telegram
 from docket.ingest.readers.txt import read_txt
 from docket.ingest.result import ReadResult
-from docket.ingest.sidecar import apply_sidecar
+from docket.ingest.sidecar import apply_sidecar, sidecar_protected
 from docket.ingest.sniff import MEDIA_TYPES, binary_kind, extension_format, sniff
 from docket.ingest.sources import Source
 from docket.model import Document
@@ -49,6 +49,7 @@ def read_source(source: Source) -> ReadResult:
             apply_sidecar(doc, source.sidecar)
         if source.sidecar_error:
             doc.meta["sidecar_error"] = source.sidecar_error
+    result.protected = sidecar_protected(source.sidecar)
     return result
 
 

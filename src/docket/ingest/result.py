@@ -19,6 +19,7 @@ class ReadResult:
     data: bytes | None = None  # bytes of an embedded child; None for files on disk
     error: str | None = None  # set when the file could not be read: names the file and the reason
     path: Path | None = None
+    protected: dict[str, str] = field(default_factory=dict)  # protected values its sidecar gives (docket.protect)
 
     @property
     def ok(self) -> bool:

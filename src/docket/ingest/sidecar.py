@@ -7,6 +7,7 @@ from pathlib import Path
 
 from docket.ingest.dates import parse_iso_date
 from docket.model import Document
+from docket.protect.fields import PROTECTED_KEY, merge, protected_values
 
 SIDECAR_SUFFIX = ".meta.json"
 # Sidecar keys copied onto documents as they are; ``published`` is parsed separately.
@@ -35,8 +36,14 @@ def load_sidecar(path: Path) -> tuple[dict | None, str | None]:
     return data, None
 
 
+def sidecar_protected(sidecar: dict | None) -> dict[str, str]:
+    """The protected values (witness name, contact, relation...) of a sidecar's ``protected`` object."""
+    return protected_values((sidecar or {}).get(PROTECTED_KEY))
+
+
 def apply_sidecar(doc: Document, sidecar: dict) -> None:
     """Sidecar values win over what the file itself says: they were recorded when it was collected."""
+    doc.protected = merge(doc.protected, sidecar_protected(sidecar))
     for key in _TEXT_FIELDS:
         value = sidecar.get(key)
         if isinstance(value, str) and value.strip():

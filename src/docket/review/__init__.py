@@ -1,9 +1,9 @@
 """Review: what people decide about the register, and who they are.
 
 ``docket.review.actions`` holds the review actions (confirm, dispute, reject, edit a field, note, merge,
-split, unmerge), each recorded in the ``reviews`` table and the chain of custody; ``docket.review.accounts``
-holds users, roles, Argon2 password hashes, API tokens and sessions. The CLI and the web application
-both call these functions; neither writes review SQL of its own.
+split, unmerge, attach and detach media), each recorded in the ``reviews`` table and the chain of custody;
+``docket.review.accounts`` holds users, roles, Argon2 password hashes, API tokens and sessions. The CLI
+and the web application both call these functions; neither writes review SQL of its own.
 
 Names are imported lazily: the store's migrations import ``docket.review.tables`` while the store
 itself is still loading, so this package must not import the store at import time.
@@ -26,6 +26,8 @@ _EXPORTS = {
     "merge": "actions",
     "split": "actions",
     "unmerge": "actions",
+    "attach_media": "actions",
+    "detach_media": "actions",
     "history": "actions",
     "EDITABLE_FIELDS": "actions",
     "ROLES": "accounts",

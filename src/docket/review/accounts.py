@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from docket import custody
 from docket.review.tables import api_tokens, users, web_sessions
@@ -22,11 +22,13 @@ from docket.review.tables import api_tokens, users, web_sessions
 READ = "read"  # browse the register, documents, entities, exports
 REVIEW = "review"  # confirm, dispute, reject, edit, note, merge, split
 ADMIN = "admin"  # manage users and tokens
+PROTECTED = "protected"  # see testimonies' protected witness fields and their sealed originals (docket.protect)
+TESTIFY = "testify"  # enter a testimony, with its protected fields, in the web form
 
 ROLES: dict[str, frozenset[str]] = {
     "viewer": frozenset({READ}),
-    "analyst": frozenset({READ, REVIEW}),
-    "admin": frozenset({READ, REVIEW, ADMIN}),
+    "analyst": frozenset({READ, REVIEW, PROTECTED, TESTIFY}),
+    "admin": frozenset({READ, REVIEW, ADMIN, PROTECTED, TESTIFY}),
 }
 ROLE_ORDER = ("viewer", "analyst", "admin")
 MIN_PASSWORD = 8
@@ -196,14 +198,23 @@ def revoke_token(conn: Connection, token_id: int, *, actor: str) -> bool:
     return bool(done)
 
 
+# Asked on every request: built once, bound per call.
+_BY_TOKEN = (
+    select(users)
+    .join(api_tokens, api_tokens.c.user_id == users.c.id)
+    .where(api_tokens.c.token_hash == bindparam("hash"), api_tokens.c.revoked.is_(False), users.c.disabled.is_(False))
+)
+_BY_SESSION = (
+    select(users, web_sessions.c.csrf, web_sessions.c.expires_at)
+    .join(web_sessions, web_sessions.c.user_id == users.c.id)
+    .where(web_sessions.c.token_hash == bindparam("hash"), users.c.disabled.is_(False))
+)
+
+
 def user_for_token(conn: Connection, token: str) -> User | None:
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = conn.execute(
-        select(users)
-        .join(api_tokens, api_tokens.c.user_id == users.c.id)
-        .where(api_tokens.c.token_hash == sha256_hex(token), api_tokens.c.revoked.is_(False), users.c.disabled.is_(False))
-    ).first()
+    row = conn.execute(_BY_TOKEN, {"hash": sha256_hex(token)}).first()
     return _user(row) if row else None
 
 
@@ -229,11 +240,7 @@ def start_session(conn: Connection, user: User) -> tuple[str, str]:
 
 def session_user(conn: Connection, token: str) -> tuple[User, str] | None:
     """The session's user and CSRF token, if the session exists and has not expired."""
-    row = conn.execute(
-        select(users, web_sessions.c.csrf, web_sessions.c.expires_at)
-        .join(web_sessions, web_sessions.c.user_id == users.c.id)
-        .where(web_sessions.c.token_hash == sha256_hex(token), users.c.disabled.is_(False))
-    ).first()
+    row = conn.execute(_BY_SESSION, {"hash": sha256_hex(token)}).first()
     if row is None or row.expires_at < now():
         return None
     return _user(row), row.csrf

@@ -338,6 +338,71 @@ def unmerge(conn: Connection, merge_id: int, actor: str, note: str | None = None
                    note=note) | {"restored_id": target}
 
 
+# -- media ----------------------------------------------------------------------------------------------
+
+
+MIN_MEDIA_REF = 4  # characters of an id or SHA-256 prefix that name media in a form or request
+
+
+def media_ref(conn: Connection, ref: str) -> dict[str, Any]:
+    """The stored media that ``ref`` names: its id, or a unique prefix (``MIN_MEDIA_REF`` characters or more)
+    of its id or SHA-256."""
+    from docket.store.media import find_media, get_media
+
+    ref = (ref or "").strip()
+    if not ref:
+        raise ReviewError("name the media: its SHA-256 or id (or the start of either)")
+    found = get_media(conn, ref)
+    if found is not None:
+        return found
+    if len(ref) < MIN_MEDIA_REF:
+        raise ReviewError(f"no media {ref}: give at least {MIN_MEDIA_REF} characters of its SHA-256 or id")
+    rows = find_media(conn, ref.lower() if all(c in "0123456789abcdefABCDEF" for c in ref) else ref)
+    if len(rows) != 1:
+        raise ReviewError(f"no media {ref}" if not rows else f"media {ref} is ambiguous: give more of it")
+    return rows[0]
+
+
+def attach_media(conn: Connection, incident_id: str, media_id: str, actor: str, note: str | None = None) -> dict[str, Any]:
+    """Attach a stored media file to an incident as its evidence: a ``reviewer`` link (``docket.media``),
+    with the link's custody entry on the media and the review's on the incident."""
+    from docket.media.link import Target
+    from docket.media.record import add_links
+    from docket.store.media import get_media
+
+    _incident(conn, incident_id)
+    found = get_media(conn, media_id)
+    if found is None:
+        raise ReviewError(f"no media {media_id}")
+    if not actor or not actor.strip():
+        raise ReviewError("a review needs an actor")
+    if not add_links(conn, media_id, [Target("incident", incident_id, "reviewer")], actor, now()):
+        raise ReviewError(f"media {media_id} is attached to {incident_id} already")
+    after = {"media_id": media_id, "sha256": found["sha256"], "name": found["name"]}
+    return _record(conn, incident_id, actor, "attach-media", field="media", after=after, note=note) | {"media_id": media_id}
+
+
+def detach_media(conn: Connection, incident_id: str, media_id: str, actor: str, note: str | None = None) -> dict[str, Any]:
+    """Undo ``attach_media``: remove a reviewer's link of media to an incident (links the ingest found from
+    documents stay), with a custody entry for the media's links and the review's on the incident."""
+    from docket.media.link import Target
+    from docket.media.record import remove_link
+    from docket.store.media import get_media
+
+    _incident(conn, incident_id)
+    found = get_media(conn, media_id)
+    if found is None:
+        raise ReviewError(f"no media {media_id}")
+    if not actor or not actor.strip():
+        raise ReviewError("a review needs an actor")
+    removed = remove_link(conn, media_id, Target("incident", incident_id, "reviewer"), actor)
+    if removed is None:
+        raise ReviewError(f"media {media_id} is not attached to {incident_id} by a reviewer")
+    before = {"media_id": media_id, "sha256": found["sha256"], "name": found["name"], "attached_by": removed["actor"],
+              "attached_at": removed["at"]}
+    return _record(conn, incident_id, actor, "detach-media", field="media", before=before, note=note) | {"media_id": media_id}
+
+
 # -- reading --------------------------------------------------------------------------------------------
 
 

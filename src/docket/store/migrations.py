@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, inspect, select, text
 
 from docket.review.tables import ACCOUNT_TABLES
-from docket.store.schema import metadata, store_meta, syndication
+from docket.store.media import AUDIO_TABLES, MEDIA_TABLES
+from docket.store.schema import LIST_ORDER_INDEX, POSITION_INDEX, metadata, store_meta, syndication
 from docket.store.search import create_search_index, reindex_documents
 
 Migration = Callable[[Connection], None]
@@ -47,12 +48,43 @@ def _m005_blob_sizes_64_bit(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE blobs ALTER COLUMN size TYPE BIGINT"))
 
 
+def _m006_protected_fields_and_list_order(conn: Connection) -> None:
+    """Witness protection: testimonies' protected values, sealed with a key kept outside the database;
+    and the index the web's incident list reads its order from (``schema.LIST_ORDER_INDEX``)."""
+    from docket.protect.tables import PROTECTION_TABLES  # imported late: it imports this package's schema
+
+    for table in PROTECTION_TABLES:
+        table.create(conn, checkfirst=True)
+    LIST_ORDER_INDEX.create(conn, checkfirst=True)
+
+
+def _m007_media(conn: Connection) -> None:
+    """Media evidence: media, their fingerprints, the media ingest log, links and matches (``store.media``)."""
+    for table in MEDIA_TABLES:
+        table.create(conn, checkfirst=True)
+
+
+def _m008_incident_positions(conn: Connection) -> None:
+    """Incidents by position, for the link stage's count of register incidents near a homonym village."""
+    POSITION_INDEX.create(conn, checkfirst=True)
+
+
+def _m009_audio_prints(conn: Connection) -> None:
+    """Audio fingerprints of media with sound (``store.media.media_audio_prints``)."""
+    for table in AUDIO_TABLES:
+        table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Migration] = [
     _m001_baseline,
     _m002_accounts,
     _m003_search,
     _m004_syndication_doc_b,
     _m005_blob_sizes_64_bit,
+    _m006_protected_fields_and_list_order,
+    _m007_media,
+    _m008_incident_positions,
+    _m009_audio_prints,
 ]
 LATEST = len(MIGRATIONS)
 
@@ -72,6 +104,8 @@ def _set_meta(conn: Connection, key: str, value: str) -> None:
 
 def migrate(engine: Engine) -> int:
     """Bring the store to the latest schema; returns the version it is now at."""
+    import docket.protect.tables  # noqa: F401  (its table joins ``metadata`` before a new store is created)
+
     write = engine.execution_options(docket_write=True)
     with write.begin() as conn:
         version = current_version(conn)

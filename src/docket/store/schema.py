@@ -15,6 +15,7 @@ from sqlalchemy import (
     Column,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -107,6 +108,10 @@ incidents = Table(
     Column("created_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
 )
+# The incident list's order (by date, then id; undated ones after): the web list reads it from here, unsorted.
+LIST_ORDER_INDEX = Index("ix_incidents_list_order", incidents.c.date_start, incidents.c.id)
+# Incidents near a point (``store.incidents.incidents_near``): a latitude band, then longitude within it.
+POSITION_INDEX = Index("ix_incidents_position", incidents.c.lat, incidents.c.lon)
 
 # Blocking keys of incidents (type|country|year, facility, settlement, person): the linker finds a new
 # claim's candidate incidents by an indexed lookup on these instead of a scan.

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 import snowballstemmer
-from sqlalchemy import Connection, event, select, text
+from sqlalchemy import Connection, TextClause, event, select, text
 
 from docket.store.schema import documents, metadata
 
@@ -131,6 +131,24 @@ def matching_incident_ids(conn: Connection, query: str) -> set[str]:
         "WHERE c.incident_id IS NOT NULL"
     )
     return set(conn.execute(text(sql), _params(conn, query)).scalars())
+
+
+def incident_ids_sql(conn: Connection, query: str) -> TextClause | None:
+    """A subquery of the ids of incidents with a source document matching ``query``, unranked: for
+    filtering a list inside the database (``incidents.c.id.in_(...)``). None: nothing can match."""
+    if conn.dialect.name == "postgresql":
+        if not _has_positive_word(query):
+            return None
+        matched = " OR ".join(
+            f"(s.config = '{cfg}'::regconfig AND s.tsv @@ websearch_to_tsquery('{cfg}', :search_q))" for cfg in ALL_CONFIGS
+        )
+        docs = f"SELECT s.document_id FROM {TABLE} s WHERE {matched}"
+    else:
+        if not fts5_query(query):
+            return None
+        docs = f"SELECT document_id FROM {TABLE} WHERE {TABLE} MATCH :search_q"
+    sql = f"SELECT c.incident_id FROM claims c WHERE c.incident_id IS NOT NULL AND c.document_id IN ({docs})"
+    return text(sql).bindparams(search_q=_params(conn, query)["q"])
 
 
 def count_documents(conn: Connection, query: str) -> int:
@@ -357,6 +375,7 @@ __all__ = [
     "DocumentHit",
     "IncidentHit",
     "count_documents",
+    "incident_ids_sql",
     "index_document",
     "matching_incident_ids",
     "reindex_documents",

@@ -16,9 +16,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from docket.store import Store
-from docket.web import api, pages
+from docket.web import api, evidence, pages, timemap, witness
 from docket.web.app import STATIC, Ctx, SecurityHeaders, Web, assets_dir
-from docket.web.security import ROUTE_PERMISSIONS, LoginLimiter
+from docket.web.security import LoginLimiter
 
 __all__ = ["create_app"]
 
@@ -38,15 +38,19 @@ ROUTES = [
     ("/incidents/{incident_id}/note", "incident_note", pages.incident_note, POST),
     ("/incidents/{incident_id}/merge", "incident_merge", pages.incident_merge, POST),
     ("/incidents/{incident_id}/split", "incident_split", pages.incident_split, POST),
+    ("/incidents/{incident_id}/media", "incident_media", evidence.incident_media_attach, POST),
+    ("/incidents/{incident_id}/media/{media_id}/detach", "incident_media_detach", evidence.incident_media_detach, POST),
     ("/merges/{merge_id}/undo", "merge_undo", pages.merge_undo, POST),
+    ("/testimonies/new", "testimony_form", witness.testimony_form, GET),
+    ("/testimonies", "testimony_add", witness.testimony_add, POST),
     ("/documents", "documents", pages.documents, GET),
     ("/documents/{document_id}", "document", pages.document, GET),
     ("/originals/{sha256}", "blob", pages.blob, GET),
     ("/entities", "entities", pages.entities, GET),
     ("/entities/{entity_id}", "entity", pages.entity, GET),
-    ("/timeline", "timeline", pages.timeline, GET),
-    ("/map", "map", pages.map_page, GET),
-    ("/map/incidents.geojson", "map_data", pages.map_data, GET),
+    ("/timeline", "timeline", timemap.timeline, GET),
+    ("/map", "map", timemap.map_page, GET),
+    ("/map/incidents.geojson", "map_data", timemap.map_data, GET),
     ("/export", "export", pages.export, GET),
     ("/admin/users", "admin_users", pages.admin_users, GET),
     ("/admin/users", "admin_user_add", pages.admin_user_add, POST),
@@ -64,12 +68,15 @@ ROUTES = [
     ("/api/incidents/{incident_id}/notes", "api_note", api.api_note, POST),
     ("/api/incidents/{incident_id}/merge", "api_merge", api.api_merge, POST),
     ("/api/incidents/{incident_id}/split", "api_split", api.api_split, POST),
+    ("/api/incidents/{incident_id}/media", "api_media_attach", evidence.api_media_attach, POST),
+    ("/api/incidents/{incident_id}/media/{media_id}/detach", "api_media_detach", evidence.api_media_detach, POST),
     ("/api/merges/{merge_id}/undo", "api_unmerge", api.api_unmerge, POST),
     ("/api/documents", "api_documents", api.api_documents, GET),
     ("/api/documents/{document_id}", "api_document", api.api_document, GET),
     ("/api/entities", "api_entities", api.api_entities, GET),
     ("/api/entities/{entity_id}", "api_entity", api.api_entity, GET),
     ("/api/search", "api_search", api.api_search, GET),
+    ("/api/timeline", "api_timeline", timemap.api_timeline, GET),
     ("/api/export", "api_export", api.api_export, GET),
 ]
 
@@ -81,18 +88,22 @@ VENDOR = {
 }
 
 
-def create_app(store: Store, *, force_https: bool = False, limiter: LoginLimiter | None = None) -> Starlette:
+def create_app(
+    store: Store, *, force_https: bool = False, limiter: LoginLimiter | None = None, public: bool = False
+) -> Starlette:
     """The application over ``store``. ``force_https`` marks cookies Secure even when the request
-    arrives over plain HTTP (behind a TLS proxy that does not say so)."""
-    web = Web(store, force_https=force_https, limiter=limiter)
+    arrives over plain HTTP (behind a TLS proxy that does not say so). ``public``: the read-only public
+    site (``docket.web.public``): only the routes in ``security.PUBLIC_PERMISSIONS``, no login."""
+    web = Web(store, force_https=force_https, limiter=limiter, public=public)
+    served = [r for r in ROUTES if r[1] in web.permissions]
     routes: list[Route | Mount] = [
-        Route(path, web.endpoint(name, handler), methods=methods, name=name) for path, name, handler, methods in ROUTES
+        Route(path, web.endpoint(name, handler), methods=methods, name=name) for path, name, handler, methods in served
     ]
     routes.append(Mount("/static", StaticFiles(directory=str(STATIC)), name="static"))
     vendor = assets_dir()
     for prefix, folder in VENDOR.items():
         routes.append(Mount(prefix, StaticFiles(directory=str(vendor / folder), check_dir=False), name="vendor"))
-    missing = {r.name for r in routes} - set(ROUTE_PERMISSIONS)
+    missing = {r.name for r in routes} - set(web.permissions)
     if missing:
         raise RuntimeError(f"routes without a permission: {sorted(missing)}")
 

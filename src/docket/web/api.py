@@ -7,13 +7,13 @@ from typing import Any
 from starlette.responses import JSONResponse, Response
 
 from docket.review import actions
-from docket.web import queries
+from docket.web import listing, public, queries, witness
 from docket.web.app import Ctx, HTTPError, Web, int_id
-from docket.web.pages import _resolve, export_data, write
-from docket.web.search import incident_ids_matching
+from docket.web.pages import _resolve, document_view, export_data, filters, write
 
 INCIDENT_KEYS = ("id", "types", "date", "places", "count", "victims", "perpetrators", "status", "origins",
                  "country", "region", "lat", "lon", "locked", "overrides", "updated_at")
+MEDIA_KEYS = ("id", "name", "kind", "sha256", "status", "relation", "duration")
 
 
 def incident_out(inc: dict[str, Any]) -> dict[str, Any]:
@@ -45,18 +45,21 @@ def _page(data: dict[str, Any], items: list[Any]) -> dict[str, Any]:
 
 
 def api_incidents(web: Web, ctx: Ctx) -> Response:
-    flt = queries.Filters.from_params(ctx.params())
+    flt = filters(web, ctx)
     page, per_page = queries.page_args(ctx.params())
+    want_facets = ctx.params().get("facets") in ("1", "true")
     with web.store.read() as conn:
-        data = queries.incident_page(conn, flt, page, per_page)
+        data = queries.incident_page(conn, flt, page, per_page, facets=want_facets)
     body = _page(data, [incident_out(i) for i in data["items"]])
-    if ctx.params().get("facets") in ("1", "true"):
+    if want_facets:
         body["facets"] = {k: [{"value": v, "count": n} for v, n in pairs] for k, pairs in data["facets"].items()}
     return JSONResponse(body)
 
 
 def api_incident(web: Web, ctx: Ctx) -> Response:
     d = web.detail(queries.incident_detail, ctx.request.path_params["incident_id"], "incident")
+    if web.public and not public.incident_is_public(d["incident"]):
+        raise HTTPError(404, f"no incident {d['incident']['id']}")
     out = incident_out(d["incident"])
     out["machine"] = {k: d["machine"].get(k) for k in (*actions.EDITABLE_FIELDS, "status")}
     out["sources"] = [
@@ -68,6 +71,10 @@ def api_incident(web: Web, ctx: Ctx) -> Response:
     out["history"] = [_history_out(h) for h in d["history"]]
     out["merges"] = [{"id": m["id"], "kind": m["kind"], "from_id": m["from_id"], "claim_ids": m["claim_ids"], "at": m["at"]}
                      for m in d["merges"]]
+    out["media"] = [{k: m[k] for k in MEDIA_KEYS} for m in d["evidence"]]
+    if web.public:  # no reviewer notes, history, merges or media on the public site
+        for key in public.HIDDEN_INCIDENT_KEYS:
+            out.pop(key, None)
     return JSONResponse(out)
 
 
@@ -87,7 +94,7 @@ def api_incident_history(web: Web, ctx: Ctx) -> Response:
 
 def _record_out(record: dict[str, Any], status: int = 200) -> JSONResponse:
     out = {k: record.get(k) for k in ("id", "incident_id", "actor", "action", "field", "note", "at")}
-    for key in ("merge_id", "new_id", "restored_id"):
+    for key in ("merge_id", "new_id", "restored_id", "media_id"):
         if key in record:
             out[key] = record[key]
     return JSONResponse(out, status_code=status)
@@ -169,7 +176,7 @@ def api_documents(web: Web, ctx: Ctx) -> Response:
 
 
 def api_document(web: Web, ctx: Ctx) -> Response:
-    d = web.detail(queries.document_detail, ctx.request.path_params["document_id"], "document")
+    d = document_view(web, ctx)
     doc = d["document"]
     out = {k: doc.get(k) for k in ("id", "name", "part", "parent_id", "format", "title", "outlet", "url", "language",
                                     "published_start", "published_end", "published_precision", "published_source",
@@ -178,6 +185,7 @@ def api_document(web: Web, ctx: Ctx) -> Response:
     out["claims"] = d["claims"]
     out["near_copies"] = d["near_copies"]
     out["custody"] = [_custody_out(e) for e in d["custody"]]
+    out["protected"] = witness.api_view(d["witness"])  # values only for roles that may see them
     return JSONResponse(out)
 
 
@@ -198,14 +206,15 @@ def api_entity(web: Web, ctx: Ctx) -> Response:
 
 
 def api_search(web: Web, ctx: Ctx) -> Response:
-    q = (ctx.params().get("q") or "").strip()
+    flt = filters(web, ctx)
+    q = flt.q or ""
     if not q:
         raise HTTPError(400, "q: what to search for")
     page, per_page = queries.page_args(ctx.params())
-    flt = queries.Filters.from_params(ctx.params())
+    only_q = queries.Filters(q=q)
     with web.store.read() as conn:
-        data = queries.incident_page(conn, flt, page, per_page)
-        matched = len(incident_ids_matching(conn, q))
+        data = queries.incident_page(conn, flt, page, per_page, facets=False)
+        matched = len(listing.matching_ids(conn, public.scoped(only_q) if web.public else only_q))
     body = _page(data, [incident_out(i) for i in data["items"]])
     body["query"] = q
     body["matched"] = matched
@@ -214,7 +223,7 @@ def api_search(web: Web, ctx: Ctx) -> Response:
 
 def api_export(web: Web, ctx: Ctx) -> Response:
     fmt = ctx.params().get("format") or "jsonl"
-    data, media = export_data(web, queries.Filters.from_params(ctx.params()), fmt, ctx.user.name)
+    data, media = export_data(web, filters(web, ctx), fmt, ctx.user.name if ctx.user else None)
     return Response(data, media_type=media)
 
 

@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from docket.review import accounts
 from docket.review.accounts import User
 from docket.store import Store
-from docket.web import security
+from docket.web import formats, security
 from docket.web.security import LoginLimiter, Signer
 
 HERE = Path(__file__).resolve().parent
@@ -92,8 +92,13 @@ Handler = Callable[["Web", Ctx], Response]
 
 
 class Web:
-    def __init__(self, store: Store, *, force_https: bool = False, limiter: LoginLimiter | None = None) -> None:
+    def __init__(
+        self, store: Store, *, force_https: bool = False, limiter: LoginLimiter | None = None, public: bool = False,
+    ) -> None:
         self.store = store
+        # The public site (``docket serve --public``): no login, read-only, verified incidents only.
+        self.public = public
+        self.permissions = security.PUBLIC_PERMISSIONS if public else security.ROUTE_PERMISSIONS
         self.signer = Signer(security.load_secret(store.data_dir))
         self.limiter = limiter or LoginLimiter()
         self.force_https = force_https
@@ -105,6 +110,7 @@ class Web:
         )
         self.env.filters["tojson_text"] = lambda v: json.dumps(v, ensure_ascii=False, indent=1, sort_keys=True)
         self.env.globals["quote"] = lambda v: quote(str(v), safe="")
+        self.env.globals.update(formats.GLOBALS)
 
     def detail(self, fetch: Callable[[Connection, str], dict[str, Any] | None], key: str, what: str) -> dict[str, Any]:
         """``fetch(conn, key)`` in a read transaction; a 404 naming ``what`` when there is no such thing."""
@@ -122,7 +128,8 @@ class Web:
     def render(self, ctx: Ctx, template: str, http_status: int = 200, **values: Any) -> HTMLResponse:
         values.setdefault("title", "docket")
         html = self.env.get_template(template).render(
-            user=ctx.user, csrf=ctx.csrf, ctx=ctx, request=ctx.request, can=ctx.can, path=ctx.request.url.path, **values
+            user=ctx.user, csrf=ctx.csrf, ctx=ctx, request=ctx.request, can=ctx.can, path=ctx.request.url.path,
+            public=self.public, **values
         )
         return HTMLResponse(html, status_code=http_status)
 
@@ -143,6 +150,8 @@ class Web:
     # -- identity ----------------------------------------------------------------------------------
 
     def identify(self, ctx: Ctx) -> None:
+        if self.public:
+            return  # the public site knows no one: no session, no token
         header = ctx.request.headers.get("authorization", "")
         if header.lower().startswith("bearer "):
             token = header[7:].strip()
@@ -179,9 +188,9 @@ class Web:
     # -- the wrapper every route gets -------------------------------------------------------------
 
     def endpoint(self, name: str, handler: Handler) -> Callable[[Request], Any]:
-        if name not in security.ROUTE_PERMISSIONS:
+        if name not in self.permissions:
             raise RuntimeError(f"route {name!r} has no entry in ROUTE_PERMISSIONS")
-        permission = security.ROUTE_PERMISSIONS[name]
+        permission = self.permissions[name]
 
         async def run(request: Request) -> Response:
             ctx = Ctx(request, name)

@@ -137,7 +137,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["id", "incident_id", "actor", "action", "at"],
         "properties": {
             "id": {"type": "integer"}, "incident_id": STR, "actor": STR, "action": STR, "field": NSTR, "note": NSTR,
-            "at": STR, "merge_id": {"type": "integer"}, "new_id": STR, "restored_id": STR,
+            "at": STR, "merge_id": {"type": "integer"}, "new_id": STR, "restored_id": STR, "media_id": STR,
         },
     },
     "Source": {
@@ -161,6 +161,8 @@ SCHEMAS: dict[str, Any] = {
                     "sources": {"type": "array", "items": _ref("Source")},
                     "corroboration": {"type": "object"},
                     "history": {"type": "array", "items": _ref("Review")},
+                    "media": {"type": "array", "items": _ref("MediaEvidence"),
+                              "description": "Media linked to the incident or its documents (not on the public site)"},
                     "merges": {"type": "array", "items": {
                         "type": "object", "required": ["id", "kind", "from_id", "claim_ids", "at"],
                         "properties": {"id": {"type": "integer"}, "kind": STR, "from_id": STR, "claim_ids": STRLIST, "at": STR},
@@ -168,6 +170,17 @@ SCHEMAS: dict[str, Any] = {
                 },
             },
         ]
+    },
+    "MediaEvidence": {
+        "type": "object",
+        "required": ["id", "name", "kind", "sha256", "status", "relation"],
+        "properties": {
+            "id": STR, "name": STR, "kind": {"type": "string", "enum": ["image", "video", "audio", "unknown"]},
+            "sha256": STR, "status": {"type": "string", "enum": ["ok", "failed"]},
+            "relation": {"type": "string", "description": "How it is linked: reviewer (attached), telegram, "
+                                                          "attachment, same-stem or folder (through a document)"},
+            "duration": _nullable({"type": "number"}),
+        },
     },
     "DocumentSummary": {
         "type": "object",
@@ -189,6 +202,12 @@ SCHEMAS: dict[str, Any] = {
             "claims": {"type": "array", "items": {"type": "object"}},
             "near_copies": {"type": "array", "items": {"type": "object"}},
             "custody": {"type": "array", "items": _ref("CustodyEntry")},
+            "protected": {
+                "type": "object", "required": ["fields"],
+                "description": "A testimony's protected witness fields: their names; their values only for roles "
+                               "with the `protected` permission",
+                "properties": {"fields": STRLIST, "values": {"type": "object", "additionalProperties": STR}},
+            },
         },
     },
     "CustodyEntry": {
@@ -221,7 +240,7 @@ def _action(summary: str, body: dict[str, Any] | None, ok: str = "200", params: 
             ok: _ok(_ref("ReviewResult"), "Recorded in the reviews table and the chain of custody"),
             "400": _error("Invalid request or value"),
             **ERRORS,
-            "404": _error("No such incident or merge"),
+            "404": _error("No such incident, merge or media"),
         },
         "tags": ["review"],
     }
@@ -283,6 +302,16 @@ def openapi() -> dict[str, Any]:
             "Move some claims of an incident to a new incident", _body({
                 "type": "object", "required": ["claim_ids"],
                 "properties": {"claim_ids": {"type": "array", "items": STR, "minItems": 1}, **NOTE}}), ok="201")},
+        "/api/incidents/{incident_id}/media": {"post": _action(
+            "Attach stored media to an incident as evidence (a review, in the chain of custody)", _body({
+                "type": "object", "required": ["media"],
+                "properties": {"media": {"type": "string", "minLength": 1,
+                                         "description": "The media's SHA-256 or id, or a unique start of either "
+                                                       "(4 characters or more)"}, **NOTE}}), ok="201")},
+        "/api/incidents/{incident_id}/media/{media_id}/detach": {"post": _action(
+            "Detach media a reviewer attached to an incident (links found through documents stay)",
+            {"required": False, "content": {"application/json": {"schema": {"type": "object", "properties": NOTE}}}},
+            params=[INCIDENT_ID, _param("media_id", "path", STR, "Media id")])},
         "/api/merges/{merge_id}/undo": {"post": _action(
             "Undo a merge (the machine's or a reviewer's)",
             {"required": False, "content": {"application/json": {"schema": {"type": "object", "properties": NOTE}}}},
@@ -303,6 +332,17 @@ def openapi() -> dict[str, Any]:
         "/api/search": _get("Full-text search over incidents' source documents, with the list's filters", search,
                             [_param("q", "query", {"type": "string", "minLength": 1}, "Words to find", required=True),
                              *FILTER_PARAMS[1:], *PAGE_PARAMS], "incidents"),
+        "/api/timeline": _get(
+            "Incidents per month of their start date (YYYY-MM; YYYY for a date known to the year) and main type, "
+            "filtered like the list; counted in the database", {
+                "type": "object", "required": ["total", "undated", "months"],
+                "properties": {
+                    "total": {"type": "integer", "minimum": 0}, "undated": {"type": "integer", "minimum": 0},
+                    "months": {"type": "array", "items": {
+                        "type": "object", "required": ["month", "count", "types"],
+                        "properties": {"month": STR, "count": {"type": "integer", "minimum": 1},
+                                       "types": {"type": "object", "additionalProperties": {"type": "integer"}}}}},
+                }}, FILTER_PARAMS, "incidents"),
         "/api/export": {"get": {
             "summary": "The register (filtered like the list) in the incident format (JSONL) or as CSV",
             "parameters": [_param("format", "query", {"type": "string", "enum": ["jsonl", "csv"]}, "jsonl (default) or csv"),

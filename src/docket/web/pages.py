@@ -9,16 +9,17 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from markupsafe import Markup
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from docket import custody
 from docket.export.records import incident_records
 from docket.export.writers import write_csv
 from docket.review import accounts, actions
-from docket.review.accounts import ROLE_ORDER, AccountError
+from docket.review.accounts import PROTECTED, ROLE_ORDER, AccountError
 from docket.review.actions import ReviewError
 from docket.store.register import get_incident
-from docket.web import queries, security
+from docket.web import listing, public, queries, security, witness
 from docket.web.app import Ctx, HTTPError, Web, int_id, safe_next
 
 DONE = {
@@ -31,7 +32,17 @@ DONE = {
     "merge": "Merged.",
     "split": "Split: this is the new incident.",
     "unmerge": "Merge undone.",
+    "attach-media": "Media attached to this incident as evidence.",
+    "detach-media": "Media detached from this incident.",
+    "testimony": "Testimony stored: its protected fields are sealed, and the text shows [protected] where they occurred.",
+    "testimony-again": "This testimony was entered before (the same text): here it is.",
 }
+
+
+def filters(web: Web, ctx: Ctx) -> queries.Filters:
+    """The list's filters from the query string; on the public site, verified incidents only."""
+    flt = queries.Filters.from_params(ctx.params())
+    return public.scoped(flt) if web.public else flt
 
 
 def _redirect(url: str) -> RedirectResponse:
@@ -66,7 +77,7 @@ def _url_with(base: str, params: dict[str, str]) -> Callable[..., str]:
 
 
 def home(web: Web, ctx: Ctx) -> Response:
-    return _redirect("/incidents" if ctx.user else "/login")
+    return _redirect("/incidents" if ctx.user or web.public else "/login")
 
 
 def login(web: Web, ctx: Ctx) -> Response:
@@ -111,13 +122,19 @@ def logout(web: Web, ctx: Ctx) -> Response:
 
 
 def incidents(web: Web, ctx: Ctx) -> Response:
-    flt = queries.Filters.from_params(ctx.params())
+    flt = filters(web, ctx)
     page, per_page = queries.page_args(ctx.params())
-    with web.store.read() as conn:
-        data = queries.incident_page(conn, flt, page, per_page)
     params = flt.active() | ({"per_page": str(per_page)} if per_page != 25 else {})
-    return web.render(ctx, "incidents.html", data=data, flt=flt, url=_url_with("/incidents", params),
-                      vocab=actions.vocabulary(), statuses=queries.STATUSES, title="Incidents",
+    url = _url_with("/incidents", params)
+
+    def aside(conn: Any) -> Markup:  # the same for every page of this filter: rendered once per register state
+        return Markup(web.env.get_template("incidents_aside.html").render(
+            flt=flt, url=url, facets=listing.facet_counts(conn, flt), vocab=actions.vocabulary(), statuses=queries.STATUSES))
+
+    with web.store.read() as conn:
+        data = queries.incident_page(conn, flt, page, per_page, facets=False)
+        side = listing.cached(conn, "aside", (flt, per_page), lambda: aside(conn))
+    return web.render(ctx, "incidents.html", data=data, flt=flt, url=url, aside=side, title="Incidents",
                       export_query=urlencode(flt.active()))
 
 
@@ -125,12 +142,13 @@ def incident(web: Web, ctx: Ctx) -> Response:
     incident_id = ctx.request.path_params["incident_id"]
     with web.store.read() as conn:
         detail = queries.incident_detail(conn, incident_id)
-        if detail is None:
+        if detail is None and not web.public:
             found = get_incident(conn, incident_id)  # a unique prefix
             if found is not None:
                 return _redirect(f"/incidents/{found['id']}")
-    if detail is None:
+    if detail is None or (web.public and not public.incident_is_public(detail["incident"])):
         raise HTTPError(404, f"no incident {incident_id}: it may have been merged into another")
+    detail["protected_documents"] = witness.protected_ids(web, [s["document_id"] for s in detail["sources"]])
     done = DONE.get(ctx.request.query_params.get("done") or "")
     return web.render(ctx, "incident.html", d=detail, inc=detail["incident"], vocab=actions.vocabulary(), done=done,
                       qualifiers=actions.QUALIFIERS, date_precisions=actions.DATE_PRECISIONS,
@@ -229,26 +247,59 @@ def documents(web: Web, ctx: Ctx) -> Response:
                       url=_url_with("/documents", params), title="Documents")
 
 
+def document_view(web: Web, ctx: Ctx) -> dict[str, Any]:
+    """A document's detail with its protected fields as this user may see them; on the public site only a
+    source of a verified incident, with its claims on verified incidents."""
+    doc_id = ctx.request.path_params["document_id"]
+    if web.public:
+        with web.store.read() as conn:
+            if not public.document_is_public(conn, doc_id):
+                raise HTTPError(404, f"no document {doc_id}")
+    detail = web.detail(queries.document_detail, doc_id, "document")
+    if web.public:
+        with web.store.read() as conn:
+            shown = public.public_incident_ids(conn, [c["incident_id"] for c in detail["claims"] if c["incident_id"]])
+        detail["claims"] = [c for c in detail["claims"] if c["incident_id"] in shown]
+        detail["near_copies"], detail["parts"], detail["custody"], detail["meta"] = [], [], [], {}
+    detail["witness"] = witness.view(web, ctx, doc_id)
+    return detail
+
+
 def document(web: Web, ctx: Ctx) -> Response:
-    detail = web.detail(queries.document_detail, ctx.request.path_params["document_id"], "document")
-    return web.render(ctx, "document.html", d=detail, doc=detail["document"], title=detail["document"]["name"])
+    detail = document_view(web, ctx)
+    done = DONE.get(ctx.request.query_params.get("done") or "")
+    return web.render(ctx, "document.html", d=detail, doc=detail["document"], title=detail["document"]["name"],
+                      done=done, sealed=web.store.sealed is not None and web.store.sealed.exists(detail["document"]["blob_sha256"]))
 
 
 def blob(web: Web, ctx: Ctx) -> Response:
-    """An original, byte for byte, as a download (never rendered by the browser)."""
+    """An original, byte for byte, as a download (never rendered by the browser). A protected testimony's
+    original (sealed) only for a role that may see protected fields, and never on the public site."""
     sha = ctx.request.path_params["sha256"]
-    if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha) or not web.store.blobs.exists(sha):
+    valid = len(sha) == 64 and all(c in "0123456789abcdef" for c in sha)
+    holder = web.store.originals_of(sha) if valid else None
+    if holder is None:
         raise HTTPError(404, "no such original")
-    return StreamingResponse(_chunks(web, sha), media_type="application/octet-stream",
+    if holder is web.store.sealed:
+        if web.public:
+            raise HTTPError(404, "no such original")
+        if not ctx.can(PROTECTED):
+            raise HTTPError(403, f"the original of a testimony with protected fields: your role ({ctx.user.role}) "
+                                 "may not open it")
+    elif web.public:
+        with web.store.read() as conn:
+            if not public.blob_is_public(conn, sha):
+                raise HTTPError(404, "no such original")
+    return StreamingResponse(_chunks(holder, sha), media_type="application/octet-stream",
                              headers={"content-disposition": f'attachment; filename="{sha}.bin"'})
 
 
 BLOB_CHUNK = 1 << 20
 
 
-def _chunks(web: Web, sha: str) -> Iterator[bytes]:
+def _chunks(holder: Any, sha: str) -> Iterator[bytes]:
     """An original in 1 MiB pieces: a leaked video of many GiB is never held in memory whole."""
-    with web.store.blobs.open(sha) as fh:
+    with holder.open(sha) as fh:
         while chunk := fh.read(BLOB_CHUNK):
             yield chunk
 
@@ -267,36 +318,12 @@ def entity(web: Web, ctx: Ctx) -> Response:
     return web.render(ctx, "entity.html", d=detail, title=detail["entity"]["name"])
 
 
-# -- timeline, map, export ------------------------------------------------------------------------------
+# -- export ------------------------------------------------------------------------------
 
 
-def timeline(web: Web, ctx: Ctx) -> Response:
-    flt = queries.Filters.from_params(ctx.params())
-    with web.store.read() as conn:
-        items = queries.filtered_incidents(conn, flt)
-    return web.render(ctx, "timeline.html", t=queries.timeline(items), flt=flt, total=len(items),
-                      vocab=actions.vocabulary(), statuses=queries.STATUSES, title="Timeline")
-
-
-def map_page(web: Web, ctx: Ctx) -> Response:
-    flt = queries.Filters.from_params(ctx.params())
-    with web.store.read() as conn:
-        items = queries.filtered_incidents(conn, flt)
-    located = [i for i in items if i["lat"] is not None and i["lon"] is not None]
-    return web.render(ctx, "map.html", flt=flt, located=located, unlocated=len(items) - len(located),
-                      data_url="/map/incidents.geojson" + ("?" + urlencode(flt.active()) if flt.active() else ""),
-                      vocab=actions.vocabulary(), statuses=queries.STATUSES, title="Map")
-
-
-def map_data(web: Web, ctx: Ctx) -> Response:
-    flt = queries.Filters.from_params(ctx.params())
-    with web.store.read() as conn:
-        items = queries.filtered_incidents(conn, flt)
-    return JSONResponse(queries.geojson(items), media_type="application/geo+json")
-
-
-def export_data(web: Web, flt: queries.Filters, fmt: str, actor: str) -> tuple[str, str]:
-    """The register (filtered like the list) as JSONL or CSV, with a custody entry for the export."""
+def export_data(web: Web, flt: queries.Filters, fmt: str, actor: str | None) -> tuple[str, str]:
+    """The register (filtered like the list) as JSONL or CSV, with a custody entry for the export (none
+    for the public site's anonymous readers: ``actor`` None)."""
     if fmt not in ("jsonl", "csv"):
         raise HTTPError(400, "format is jsonl or csv")
     with web.store.read() as conn:
@@ -313,15 +340,16 @@ def export_data(web: Web, flt: queries.Filters, fmt: str, actor: str) -> tuple[s
         writer.writerow(rows[0])
         writer.writerows(r for r in rows[1:] if wanted is None or r[0] in wanted)
         data = out.getvalue()
-    with web.store.write() as conn:
-        custody.append(conn, actor=actor, action=custody.EXPORT, object_type="export", object_id=f"{fmt}:web",
-                       payload_hash=custody.sha256_text(data))
+    if actor is not None:
+        with web.store.write() as conn:
+            custody.append(conn, actor=actor, action=custody.EXPORT, object_type="export", object_id=f"{fmt}:web",
+                           payload_hash=custody.sha256_text(data))
     return data, "application/x-ndjson; charset=utf-8" if fmt == "jsonl" else "text/csv; charset=utf-8"
 
 
 def export(web: Web, ctx: Ctx) -> Response:
     fmt = ctx.params().get("format") or "jsonl"
-    data, media = export_data(web, queries.Filters.from_params(ctx.params()), fmt, ctx.user.name)
+    data, media = export_data(web, filters(web, ctx), fmt, ctx.user.name if ctx.user else None)
     return StreamingResponse(iter([data]), media_type=media,
                              headers={"content-disposition": f'attachment; filename="docket-incidents.{fmt}"'})
 

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
 from docket import custody, link
+from docket.media.views import linked_media
 from docket.review import actions
 from docket.store import incidents as repo
 from docket.store.register import incident_dict, sources_of
 from docket.store.schema import claims, documents, entities, entity_aliases, incidents, syndication
-from docket.web.search import incident_ids_matching
+from docket.web import listing
 
 STATUSES = ("reported", "corroborated", "verified", "disputed", "rejected")
 FACETS = ("type", "country", "region", "status", "victim", "perpetrator", "origin")
@@ -39,7 +39,8 @@ class Filters:
         values = {}
         for f in fields(cls):
             v = params.get(f.name)
-            values[f.name] = v.strip()[:200] if isinstance(v, str) and v.strip() else None
+            v = (without_nul(v) or "").strip() if isinstance(v, str) else None
+            values[f.name] = v[:200] if v else None
         return cls(**values)
 
     def active(self) -> dict[str, str]:
@@ -58,7 +59,7 @@ def page_args(params: Any, default: int = 25) -> tuple[int, int]:
     return page, per_page
 
 
-def _row_dict(row: Any) -> dict[str, Any]:
+def row_dict(row: Any) -> dict[str, Any]:
     inc = incident_dict(row)
     m = row._mapping
     inc["country"] = m["country"]
@@ -70,65 +71,25 @@ def _row_dict(row: Any) -> dict[str, Any]:
 
 def filtered_incidents(conn: Connection, flt: Filters) -> list[dict[str, Any]]:
     """Every incident that passes the filters, in date order (undated last)."""
-    c = incidents.c
-    query = select(incidents).order_by(c.date_start.is_(None), c.date_start, c.id)
-    if flt.country:
-        query = query.where(c.country == flt.country.upper())
-    if flt.region:
-        query = query.where(c.admin1 == flt.region)
-    if flt.status:
-        query = query.where(c.status == flt.status)
-    if flt.since:
-        query = query.where(c.date_start >= flt.since)
-    if flt.until:
-        query = query.where(c.date_start <= flt.until + "\uffff")
-    wanted = incident_ids_matching(conn, flt.q) if flt.q else None
-    out = []
-    for row in conn.execute(query):
-        if wanted is not None and row.id not in wanted:
-            continue
-        inc = _row_dict(row)
-        if flt.type and flt.type not in inc["types"]:
-            continue
-        if flt.victim and flt.victim not in inc["victims"]:
-            continue
-        if flt.perpetrator and flt.perpetrator not in inc["perpetrators"]:
-            continue
-        if flt.origin and flt.origin.casefold() not in (o.casefold() for o in inc["origins"]):
-            continue
-        out.append(inc)
-    return out
+    query = select(incidents).where(*listing.conditions(conn, flt)).order_by(*listing.ORDER)
+    return [row_dict(row) for row in conn.execute(query)]
 
 
-def facet_counts(items: list[dict[str, Any]]) -> dict[str, list[tuple[str, int]]]:
-    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for inc in items:
-        counts["type"].update(inc["types"])
-        if inc["country"]:
-            counts["country"][inc["country"]] += 1
-        if inc["region"]:
-            counts["region"][inc["region"]] += 1
-        counts["status"][inc["status"]] += 1
-        counts["victim"].update(inc["victims"])
-        counts["perpetrator"].update(inc["perpetrators"])
-        counts["origin"].update(inc["origins"])
-    return {name: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:30] for name, c in counts.items()}
-
-
-def incident_page(conn: Connection, flt: Filters, page: int, per_page: int) -> dict[str, Any]:
-    items = filtered_incidents(conn, flt)
-    total = len(items)
-    chosen = items[(page - 1) * per_page : page * per_page]
-    docs = sources_of(conn, [i["id"] for i in chosen]) if chosen else {}
+def incident_page(conn: Connection, flt: Filters, page: int, per_page: int, facets: bool = True) -> dict[str, Any]:
+    """One page of the list, its total and (``facets``) its facet counts (``docket.web.listing``)."""
+    ids = listing.matching_ids(conn, flt)
+    total = len(ids)
+    chosen = [row_dict(r) for r in listing.rows_by_id(conn, ids[(page - 1) * per_page : page * per_page])]
+    counts = listing.document_counts(conn, [i["id"] for i in chosen])
     for inc in chosen:
-        inc["documents"] = len({d["id"] for _, d in docs.get(inc["id"], [])})
+        inc["documents"] = counts.get(inc["id"], 0)
     return {
         "items": chosen,
         "total": total,
         "page": page,
         "per_page": per_page,
         "pages": max(1, -(-total // per_page)),
-        "facets": facet_counts(items),
+        "facets": listing.facet_counts(conn, flt) if facets else {},
     }
 
 
@@ -176,7 +137,7 @@ def incident_detail(conn: Connection, incident_id: str) -> dict[str, Any] | None
     if row is None:
         return None
     base = conn.execute(select(incidents).where(incidents.c.id == incident_id)).first()
-    shown = _row_dict(base)
+    shown = row_dict(base)
     pairs = sources_of(conn, [incident_id]).get(incident_id, [])
     sources = []
     for claim, doc in pairs:
@@ -214,6 +175,7 @@ def incident_detail(conn: Connection, incident_id: str) -> dict[str, Any] | None
         "history": actions.history(conn, incident_id),
         "merges": actions.merges_of(conn, incident_id),
         "custody": entries,
+        "evidence": linked_media(conn, incident_id=incident_id),  # docket.media
     }
 
 
@@ -243,7 +205,13 @@ def _custody_for(conn: Connection, object_ids: list[str]) -> list[dict[str, Any]
 # -- documents ------------------------------------------------------------------------------------------
 
 
+def without_nul(text: str | None) -> str | None:
+    """Words to look for, without NUL characters (PostgreSQL's text holds none; nothing contains one)."""
+    return text.replace("\x00", "") or None if text else None
+
+
 def document_page(conn: Connection, page: int, per_page: int, q: str | None = None, status: str | None = None) -> dict[str, Any]:
+    q = without_nul(q)
     c = documents.c
     n_claims = select(func.count()).select_from(claims).where(claims.c.document_id == c.id).scalar_subquery()
     query = select(c.id, c.name, c.part, c.format, c.language, c.title, c.outlet, c.published_start, c.status,
@@ -292,6 +260,7 @@ def document_detail(conn: Connection, document_id: str) -> dict[str, Any] | None
         "near_copies": near,
         "parts": [dict(p._mapping) for p in parts],
         "custody": _custody_for(conn, [document_id, doc["blob_sha256"]]),
+        "evidence": linked_media(conn, document_ids=[document_id]),  # docket.media
     }
 
 
@@ -299,6 +268,7 @@ def document_detail(conn: Connection, document_id: str) -> dict[str, Any] | None
 
 
 def entity_page(conn: Connection, page: int, per_page: int, q: str | None = None) -> dict[str, Any]:
+    q = without_nul(q)
     c = entities.c
     query = select(c.id, c.kind, c.name)
     count = select(func.count()).select_from(entities)
@@ -326,41 +296,7 @@ def entity_detail(conn: Connection, entity_id: str) -> dict[str, Any] | None:
         if name in json.loads(r.origins or "[]"):
             ids.add(r.id)
     rows = conn.execute(select(incidents).where(incidents.c.id.in_(sorted(ids))).order_by(incidents.c.date_start)) if ids else []
-    return {"entity": dict(row._mapping), "aliases": aliases, "incidents": [_row_dict(r) for r in rows]}
-
-
-# -- timeline and map -----------------------------------------------------------------------------------
-
-
-def timeline(items: list[dict[str, Any]]) -> dict[str, Any]:
-    """Incidents grouped by month of their start date (undated ones apart)."""
-    months: dict[str, list[dict[str, Any]]] = {}
-    undated = []
-    for inc in items:
-        start = inc["date"]["start"]
-        if start:
-            months.setdefault(start[:7] if len(start) >= 7 else start[:4], []).append(inc)
-        else:
-            undated.append(inc)
-    groups = [{"month": k, "items": v, "count": len(v)} for k, v in sorted(months.items())]
-    return {"groups": groups, "undated": undated, "max": max((g["count"] for g in groups), default=0)}
-
-
-def geojson(items: list[dict[str, Any]]) -> dict[str, Any]:
-    features = []
-    for inc in items:
-        if inc["lat"] is None or inc["lon"] is None:
-            continue
-        place = inc["places"][0] if inc["places"] else {}
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [inc["lon"], inc["lat"]]},
-            "properties": {
-                "id": inc["id"], "types": inc["types"], "status": inc["status"], "date": inc["date"]["start"],
-                "place": place.get("name"), "precision": place.get("precision"), "url": f"/incidents/{inc['id']}",
-            },
-        })
-    return {"type": "FeatureCollection", "features": features}
+    return {"entity": dict(row._mapping), "aliases": aliases, "incidents": [row_dict(r) for r in rows]}
 
 
 def custody_payload(data: str) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docket.review.accounts import ADMIN, READ, REVIEW
+from docket.review.accounts import ADMIN, READ, REVIEW, TESTIFY
 
 SESSION_COOKIE = "docket_session"
 LOGIN_COOKIE = "docket_login"  # binds the login form's CSRF token to this browser before a session exists
@@ -57,6 +57,12 @@ ROUTE_PERMISSIONS: dict[str, str | None] = {
     "incident_merge": REVIEW,
     "incident_split": REVIEW,
     "merge_undo": REVIEW,
+    "incident_media": REVIEW,  # attach media evidence (docket.web.evidence)
+    "incident_media_detach": REVIEW,
+    # pages: testimonies with protected witness fields (docket.web.witness); seeing the fields takes the
+    # "protected" permission, checked where they would show
+    "testimony_form": TESTIFY,
+    "testimony_add": TESTIFY,
     # pages: administration
     "admin_users": ADMIN,
     "admin_user_add": ADMIN,
@@ -72,6 +78,7 @@ ROUTE_PERMISSIONS: dict[str, str | None] = {
     "api_entities": READ,
     "api_entity": READ,
     "api_search": READ,
+    "api_timeline": READ,
     "api_export": READ,
     "api_me": READ,
     "api_review": REVIEW,
@@ -80,6 +87,16 @@ ROUTE_PERMISSIONS: dict[str, str | None] = {
     "api_merge": REVIEW,
     "api_split": REVIEW,
     "api_unmerge": REVIEW,
+    "api_media_attach": REVIEW,
+    "api_media_detach": REVIEW,
+}
+
+# ``docket serve --public``: the only routes the public site has (``docket.web.public``), open to anyone;
+# their handlers show verified incidents only and nothing protected or internal.
+PUBLIC_PERMISSIONS: dict[str, str | None] = {
+    name: None
+    for name in ("home", "static", "vendor", "incidents", "incident", "document", "blob", "timeline", "map",
+                 "map_data", "export", "api_incidents", "api_incident", "api_search", "api_export", "api_timeline")
 }
 
 

@@ -10,6 +10,7 @@ from docket.ingest.dates import parse_iso_date
 from docket.ingest.readers.base import FileContext, ReadError, new_document
 from docket.ingest.readers.txt import decoded_text
 from docket.model import Document
+from docket.protect.fields import PROTECTED_KEY, protected_values
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
@@ -43,7 +44,9 @@ def read_markdown(data: bytes, ctx: FileContext) -> list[Document]:
     if not source.strip():
         raise ReadError("no text (only whitespace)")
     front, body = split_front_matter(source)
-    fields = front_matter_fields(front)
+    # A testimony's protected fields (docket.protect) never go into the metadata kept in clear.
+    fields: dict = {"protected": protected_values(front.pop(PROTECTED_KEY, None))}
+    fields |= front_matter_fields(front)
     if front:
         meta["front_matter"] = {
             k: v if isinstance(v, str | int | float | bool) else str(v) for k, v in front.items()

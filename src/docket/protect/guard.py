@@ -1,0 +1,24 @@
+"""What opening a store does about protection: find the key, refuse a store it cannot open, and give
+the sealed store for protected testimonies' originals (``Store.open`` calls ``open_protection``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from docket.protect.keys import Keyring, ProtectionError, load_keyring
+from docket.protect.records import check_store_key
+from docket.protect.sealed import SEALED_DIR, SealedBlobStore
+
+
+def open_protection(engine: Engine, data_dir: Path, keyring: Keyring | None = None) -> tuple[Keyring | None, SealedBlobStore]:
+    """The key (given, else from the environment or key file) and the sealed originals; raises
+    ``KeyMissing`` / ``WrongKey`` for a store whose protected data that key cannot open."""
+    try:
+        keyring = keyring or load_keyring(data_dir)
+        check_store_key(engine, keyring, data_dir)
+    except ProtectionError:
+        engine.dispose()
+        raise
+    return keyring, SealedBlobStore(data_dir / SEALED_DIR, keyring)

@@ -1,0 +1,96 @@
+"""Originals of protected testimonies, stored encrypted: ``DATA_DIR/sealed/ab/<sha256>``.
+
+The custody requirement keeps every original byte for byte; for a testimony with protected fields the
+original itself names the witness, so its bytes are kept sealed (AES-256-GCM, bound to their SHA-256)
+instead of in the plain blob store. The name is still the SHA-256 of the original bytes, which custody
+records and ``verify`` re-computes after opening the file with the key. Same interface as the blob
+store (``docket.store.blobstore.BlobStore``): ``put`` takes the original's bytes, ``open`` gives them
+back. Each ``put`` is durable when it returns (the file, then its directory, fsynced).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from docket.protect.keys import KeyMissing, Keyring, ProtectionError
+from docket.protect.seal import seal_file, unseal_file
+
+SEALED_DIR = "sealed"
+
+
+class SealedBlobStore:
+    def __init__(self, root: Path, keyring: Keyring | None) -> None:
+        self.root = Path(root)
+        self.keyring = keyring
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256
+
+    def _key(self) -> Keyring:
+        if self.keyring is None:
+            raise KeyMissing("sealed originals need the protection key: run `docket key init` or set it up")
+        return self.keyring
+
+    def put(self, stream: BinaryIO, expected_sha256: str | None = None) -> tuple[str, int]:
+        data = stream.read()
+        sha = hashlib.sha256(data).hexdigest()
+        if expected_sha256 and sha != expected_sha256:
+            raise ProtectionError(f"content changed while reading (expected {expected_sha256[:12]}, got {sha[:12]})")
+        final = self.path(sha)
+        if final.exists():
+            return sha, len(data)
+        sealed = seal_file(self._key(), data, _context(sha))
+        tmp_dir = self.root / "tmp"
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        tmp = tmp_dir / f"{os.getpid()}-{uuid.uuid4().hex}"
+        try:
+            with tmp.open("wb") as out:
+                out.write(sealed)
+                out.flush()
+                os.fsync(out.fileno())
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, final)
+            _fsync_dir(final.parent)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        return sha, len(data)
+
+    def open(self, sha256: str) -> BinaryIO:
+        return io.BytesIO(unseal_file(self._key(), self.path(sha256).read_bytes(), _context(sha256)))
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def iter(self) -> Iterator[str]:
+        if not self.root.is_dir():
+            return
+        for sub in sorted(self.root.iterdir()):
+            if sub.is_dir() and len(sub.name) == 2:
+                yield from (f.name for f in sorted(sub.iterdir()) if f.is_file())
+
+    def uri(self, sha256: str) -> str:
+        return self.path(sha256).resolve().as_uri()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        yield  # each put is durable when it returns
+
+
+def _context(sha256: str) -> str:
+    return f"docket sealed original\x1f{sha256}"
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
