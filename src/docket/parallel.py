@@ -21,7 +21,6 @@ same paths (and the data dir's ``blobs/``, unless originals go to S3), and have 
 from __future__ import annotations
 
 import hashlib
-import io
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -35,7 +34,7 @@ from docket.ingest import Source, iter_sources
 from docket.media.ingest import ingest_found_media, take_media
 from docket.outcome import IngestReport, Progress, SourceOutcome
 from docket.prepare import Prepared, PreparedSource, prepare_source
-from docket.record import SourceWriter, already_stored
+from docket.record import SourceWriter, already_stored, put_original
 from docket.store import BlobStore, LocalBlobStore, Store
 from docket.store.schema import blobs as blobs_table
 
@@ -88,13 +87,7 @@ def prepare_and_put(source: Source, blobs: BlobStore) -> PreparedSource:
 def _put_originals(blobs: BlobStore, prepared: Prepared) -> None:
     if prepared.protected:  # sealed by the client (docket.protect): it holds the key
         return
-    result = prepared.result
-    if result.sha256 and not blobs.exists(result.sha256):
-        if result.data is not None:
-            blobs.put(io.BytesIO(result.data), result.sha256)
-        elif result.path:
-            with Path(result.path).open("rb") as fh:
-                blobs.put(fh, result.sha256)
+    put_original(blobs, prepared)
     for child in prepared.children:
         _put_originals(blobs, child)
 

@@ -115,15 +115,19 @@ def _blob_store(store: Store, prepared: Prepared) -> BlobStore:
     return store.blobs
 
 
-def _put_blobs(store: Store, prepared: Prepared) -> None:
+def put_original(blobs: BlobStore, prepared: Prepared) -> None:
+    """One source's original bytes into ``blobs``, streamed from its file unless read already; once."""
     result = prepared.result
-    blobs = _blob_store(store, prepared)
     if result.sha256 and not blobs.exists(result.sha256):
         if result.data is not None:
             blobs.put(io.BytesIO(result.data), result.sha256)
         elif result.path:
             with Path(result.path).open("rb") as fh:
                 blobs.put(fh, result.sha256)
+
+
+def _put_blobs(store: Store, prepared: Prepared) -> None:
+    put_original(_blob_store(store, prepared), prepared)
     for child in prepared.children:
         _put_blobs(store, child)
 

@@ -170,6 +170,16 @@ def attach(
 ) -> None:
     """Attach media to an incident as evidence (a review, recorded with who and when, in the custody chain)."""
     from docket.review import actions
+
+    media_id, record = _review_media(ctx, media, incident, note, actor, actions.attach_media)
+    out.print(f"attached {media_id} to {record['incident_id']} by {escape(record['actor'])} at {record['at']}")
+
+
+
+def _review_media(
+    ctx: typer.Context, media: str, incident: str, note: str | None, actor: str | None, action: Any
+) -> tuple[str, dict]:
+    """Run a reviewer's media action (attach or detach) on the incident and media the prefixes name."""
     from docket.store.register import get_incident
 
     with _errors():
@@ -179,9 +189,7 @@ def attach(
             if found is None:
                 raise MediaCliError(f"no incident {incident}")
             media_id = _media(conn, media)["id"]
-            record = actions.attach_media(conn, found["id"], media_id, actor or config.default_actor(), note)
-        out.print(f"attached {media_id} to {record['incident_id']} by {escape(record['actor'])} at {record['at']}")
-
+            return media_id, action(conn, found["id"], media_id, actor or config.default_actor(), note)
 
 
 @media_app.command("detach")
@@ -195,14 +203,6 @@ def detach(
     """Detach media a reviewer attached to an incident (a review, recorded with who and when, in the custody
     chain); links found through the incident's documents stay."""
     from docket.review import actions
-    from docket.store.register import get_incident
 
-    with _errors():
-        store = _store(ctx)
-        with store.write() as conn:
-            found = get_incident(conn, incident)
-            if found is None:
-                raise MediaCliError(f"no incident {incident}")
-            media_id = _media(conn, media)["id"]
-            record = actions.detach_media(conn, found["id"], media_id, actor or config.default_actor(), note)
-        out.print(f"detached {media_id} from {record['incident_id']} by {escape(record['actor'])} at {record['at']}")
+    media_id, record = _review_media(ctx, media, incident, note, actor, actions.detach_media)
+    out.print(f"detached {media_id} from {record['incident_id']} by {escape(record['actor'])} at {record['at']}")
