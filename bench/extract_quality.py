@@ -9,16 +9,12 @@ score.py's figures for each. Linking is scored by the full pipeline (`docket ing
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from docket.export.claims import claim_record
-from docket.extract import extract_claims
-from docket.ingest import iter_sources, read_source
-from docket.text import prepare
+from docket.export.claims import write_claims
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SETS = {"seeds": SHARED / "data/seeds", "dev-a": SHARED / "data/dev/docs", "dev-b": SHARED / "data/dev/docs"}
@@ -26,12 +22,7 @@ SETS = {"seeds": SHARED / "data/seeds", "dev-a": SHARED / "data/dev/docs", "dev-
 
 def run(folder: Path, out: Path) -> None:
     with out.open("w", encoding="utf-8") as fh:
-        for source in iter_sources([folder]):
-            result = read_source(source)
-            for doc in result.documents:
-                prepare(doc)
-                for claim in extract_claims(doc):
-                    fh.write(json.dumps(claim_record(doc, claim), ensure_ascii=False) + "\n")
+        write_claims([folder], fh)
 
 
 def main() -> None:

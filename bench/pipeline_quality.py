@@ -18,12 +18,9 @@ from datetime import date
 from pathlib import Path
 
 from docket.export import write_jsonl
-from docket.export.claims import claim_record
-from docket.extract import extract_claims
-from docket.ingest import iter_sources, read_source
+from docket.export.claims import write_claims
 from docket.pipeline import ingest_paths
 from docket.store import Store
-from docket.text import prepare
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SETS = ("seeds", "dev-a", "dev-b")
@@ -65,11 +62,7 @@ def main() -> None:
         write_jsonl(store, fh)
     alone = work / "claims.jsonl"
     with alone.open("w", encoding="utf-8") as fh:
-        for source in iter_sources([SHARED / "data/dev/docs", SHARED / "data/seeds"]):
-            for doc in read_source(source).documents:
-                prepare(doc)
-                for claim in extract_claims(doc):
-                    fh.write(json.dumps(claim_record(doc, claim), ensure_ascii=False) + "\n")
+        write_claims([SHARED / "data/dev/docs", SHARED / "data/seeds"], fh)
     golds = {name: json.loads((SHARED / "data/gold" / f"{name}.json").read_text()) for name in SETS}
     every = {"documents": [d for g in golds.values() for d in g["documents"]]}
     columns = {"all gold": figures(score(every, predictions, work), score(every, alone, work))}

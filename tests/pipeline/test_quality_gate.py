@@ -14,12 +14,9 @@ import sys
 from pathlib import Path
 
 from docket.export import write_jsonl
-from docket.export.claims import claim_record
-from docket.extract import extract_claims
-from docket.ingest import iter_sources, read_source
+from docket.export.claims import write_claims
 from docket.pipeline import ingest_paths
 from docket.store import Store
-from docket.text import prepare
 
 FIELDS = ("type", "place", "date", "count", "victims", "origin")
 FLOORS = {"score": 0.80, "incident_f1": 0.80, "linking_f1": 0.85} | {field: 0.70 for field in FIELDS}
@@ -36,11 +33,7 @@ def scored(shared: Path, gold_path: Path, predictions: Path) -> dict:
 def extraction_alone(folders: list[Path], out: Path) -> Path:
     """Every claim of every document exported as its own incident: the register before linking."""
     with out.open("w", encoding="utf-8") as fh:
-        for source in iter_sources(folders):
-            for doc in read_source(source).documents:
-                prepare(doc)
-                for claim in extract_claims(doc):
-                    fh.write(json.dumps(claim_record(doc, claim), ensure_ascii=False) + "\n")
+        write_claims(folders, fh)
     return out
 
 

@@ -6,6 +6,11 @@ than before linking") and to review a document's claims before they enter a regi
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
 from docket.model import Claim, Document
 
 
@@ -26,3 +31,20 @@ def claim_record(doc: Document, claim: Claim) -> dict:
             "hedged": claim.hedged, "count": data["count"], "spans": data["spans"],
         }],
     }
+
+
+def write_claims(paths: Iterable[Path], out: TextIO) -> int:
+    """Read, clean and extract every source under ``paths`` (no store) and write each claim as its own
+    incident record, one JSON line each; returns how many were written."""
+    from docket.extract import extract_claims
+    from docket.ingest import iter_sources, read_source
+    from docket.text import prepare
+
+    written = 0
+    for source in iter_sources(list(paths)):
+        for doc in read_source(source).documents:
+            prepare(doc)
+            for claim in extract_claims(doc):
+                out.write(json.dumps(claim_record(doc, claim), ensure_ascii=False) + "\n")
+                written += 1
+    return written

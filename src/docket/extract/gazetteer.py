@@ -518,3 +518,10 @@ def homonyms(name: str, country: str | None, admin1: str | None) -> tuple[Entry,
         if e.kind == SETTLEMENT and e.country == country and e.admin1 == admin1 and e.lat is not None
         and loose_key(norm(e.name)) == key
     )
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 from dataclasses import replace
 
-from docket.extract.gazetteer import homonyms
+from docket.extract.gazetteer import distance_km, homonyms
 from docket.model import Place
 
 PRIOR_KM = 30.0
@@ -71,11 +71,6 @@ class PointDensity:
         for dy in range(-reach_y, reach_y + 1):
             for dx in range(-reach_x, reach_x + 1):
                 for plat, plon in self._cells.get((cy + dy, cx + dx), ()):
-                    n += _km(lat, lon, plat, plon) <= radius_km
+                    n += distance_km(lat, lon, plat, plon) <= radius_km
         return n
 
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -10,6 +9,7 @@ from importlib import resources
 
 import yaml
 
+from docket.extract.gazetteer import distance_km
 from docket.link.entities import canonical_key
 from docket.model import Place
 
@@ -66,10 +66,7 @@ def facilities_meet(a: set[str], b: set[str]) -> bool:
 def km(a: Place, b: Place) -> float | None:
     if None in (a.lat, a.lon, b.lat, b.lon):
         return None
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    return distance_km(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
 
 
 def _local(p: Place) -> bool:
