@@ -21,6 +21,7 @@ same paths (and the data dir's ``blobs/``, unless originals go to S3), and have 
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -40,8 +41,9 @@ from docket.store.schema import blobs as blobs_table
 
 RETRIES = 2  # a task that raises is tried again this often (a task of a dead worker is always re-run)
 COMMIT_EVERY = 32  # sources per write transaction
-PER_TASK = 4  # sources per Dask task
-NICE = 10  # CPU priority of local workers (0 normal, 19 lowest)
+PER_TASK = 16  # sources per Dask task, at most
+TASK_BYTES = 256 * 1024  # file bytes per Dask task, at most (a larger file is a task of its own)
+NICE = 10  # CPU priority of local workers when they are as many as the cores (0 normal, 19 lowest)
 
 
 def default_window(client: Any) -> int:
@@ -68,7 +70,7 @@ def ingest_paths_parallel(
         store, actor=actor, report=report, total=len(sources) + len(media), commit_every=commit_every,
         progress=progress,
     )
-    for item in _prepared_in_order(store, client, sources, window or default_window(client), report):
+    for item in prepared_in_order(store, client, sources, window or default_window(client), report):
         writer.add(item)
     writer.flush()
     ingest_found_media(store, media, actor=actor, report=report, progress=progress)
@@ -85,9 +87,14 @@ def prepare_and_put(source: Source, blobs: BlobStore) -> PreparedSource:
 
 
 def _put_originals(blobs: BlobStore, prepared: Prepared) -> None:
+    """Store the originals, and leave out of what goes back to the client what it no longer needs: bytes
+    stored already and the markup the text was cleaned from."""
     if prepared.protected:  # sealed by the client (docket.protect): it holds the key
         return
     put_original(blobs, prepared)
+    prepared.result.data = None
+    for doc, _claims in prepared.docs:
+        doc.html = None
     for child in prepared.children:
         _put_originals(blobs, child)
 
@@ -97,29 +104,38 @@ def _for_workers(blobs: BlobStore) -> BlobStore:
     return LocalBlobStore(blobs.root.resolve()) if isinstance(blobs, LocalBlobStore) else blobs
 
 
-def _prepared_in_order(
+def prepared_in_order(
     store: Store, client: Any, sources: list[Source], window: int, report: IngestReport, per_task: int = PER_TASK
 ) -> Iterator[PreparedSource | SourceOutcome]:
     """Each source prepared (or its outcome), in the order given: at most ``window`` sources in flight,
-    ``per_task`` of them to a task (fewer, larger tasks cost the scheduler, in this process, less)."""
+    up to ``per_task`` of them (and ``TASK_BYTES``) to a task: fewer, larger tasks cost the scheduler, in
+    this process, less; small ones keep the workers busy while the writer waits for the first."""
     known = _known_blobs(store)
     blobs = _for_workers(store.blobs)
     queue: deque[tuple[list[Source], Any]] = deque()  # (sources, their future) or ([source], its outcome)
     todo = iter(sources)
     queued = 0
     chunk: list[Source] = []
+    chunk_bytes = 0
 
     def submit() -> None:
+        nonlocal chunk_bytes
         queue.append((chunk[:], client.submit(prepare_chunk, chunk[:], blobs, pure=False, retries=RETRIES)))
         chunk.clear()
+        chunk_bytes = 0
 
     while True:
         while queued < window and (source := next(todo, None)) is not None:
             queued += 1
             skipped = _stored(store, source, known)
             if skipped is None:
+                size = _size(source)
+                if chunk and chunk_bytes + size > TASK_BYTES:
+                    submit()
                 chunk.append(source)
-                if len(chunk) == per_task:
+                chunk_bytes += size
+                # the first tasks small, so that the writer starts early; then up to ``per_task``
+                if len(chunk) >= min(per_task, 1 + len(queue)):
                     submit()
                 continue
             if chunk:  # keep the order: what came before this source goes first
@@ -138,6 +154,13 @@ def _prepared_in_order(
             results = _results(group, head)
             report.waited_seconds += time.perf_counter() - waiting
             yield from results
+
+
+def _size(source: Source) -> int:
+    try:
+        return source.path.stat().st_size
+    except OSError:
+        return 0  # the worker's reader names the problem
 
 
 def prepare_chunk(sources: list[Source], blobs: BlobStore) -> list[PreparedSource]:
@@ -187,6 +210,10 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
     # Workers run one pure-Python task at a time: their sampling profiler (a thread waking every 10 ms)
     # would only take CPU from the tasks.
     dask.config.set({"distributed.worker.profile.enabled": False})
+    # Send every submitted task to a worker at once (the window above bounds how many there are): with the
+    # scheduler's own queue, a worker waits for its next task on the scheduler, which runs in this process
+    # and shares its interpreter lock with the writer.
+    dask.config.set({"distributed.scheduler.worker-saturation": float("inf")})
     if scheduler:
         with Client(scheduler) as client:
             yield client
@@ -201,7 +228,10 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
         ) as cluster,
         Client(cluster) as client,
     ):
-        client.register_plugin(YieldCPU(NICE))  # also applied to a worker started in place of a dead one
+        # Workers as many as the cores (or more) would take CPU from the writer, which every result waits
+        # for: they yield to it. Fewer leave it a core of its own, and yielding would only slow them.
+        if (workers or 1) >= len(os.sched_getaffinity(0)):
+            client.register_plugin(YieldCPU(NICE))  # also applied to a worker started in place of a dead one
         yield client
 
 

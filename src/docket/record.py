@@ -22,7 +22,7 @@ from docket.prepare import Prepared, PreparedSource
 from docket.protect import ProtectionError, intake
 from docket.protect.records import save_protected, stored_rows
 from docket.store import BlobStore, Store
-from docket.store.documents import document_exists, row_hash, save_document, stored_claims
+from docket.store.documents import document_exists, row_hash, save_document
 from docket.store.originals import add_blob, find_blob
 
 
@@ -179,9 +179,14 @@ def _record(
             outcome.failed_documents += 1
             outcome.message = _join(outcome.message, doc.error or "failed")
             continue
-        incident_ids = link.link_document(conn, doc, claims) if claims else []
-        # The claims as stored (the linker may annotate them), so verify can re-hash the same rows.
-        payload = custody.claims_hash(stored_claims(conn, doc.id))
+        linked = (
+            link.link_new_document(conn, doc, claims, _info(row), prepared.copy_bands.get(doc.id))
+            if claims
+            else link.Linked([], [])
+        )
+        incident_ids = linked.incidents
+        # The claims as stored (the linker annotates them), so verify can re-hash the same rows.
+        payload = custody.claims_hash(linked.stored)
         chain.append(actor=actor, action=custody.EXTRACT, object_type="document", object_id=doc.id, payload_hash=payload)
         if claims:
             chain.append(
@@ -192,6 +197,11 @@ def _record(
         outcome.incidents.extend(i for i in incident_ids if i not in outcome.incidents)
     for child in prepared.children:
         _record(conn, store, child, outcome, actor, chain)
+
+
+def _info(row: dict) -> dict:
+    """A document row as ``store.incidents.document_info`` reads it back."""
+    return {k: row[k] for k in ("id", "name", "outlet", "published_start", "published_end", "published_precision")}
 
 
 def _join(a: str, b: str) -> str:

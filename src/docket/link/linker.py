@@ -135,12 +135,14 @@ def _incident_rows(conn: Connection, ids: set[str]) -> dict[str, dict]:
 
 
 class _Context:
-    """What refreshing the incidents one document touched needs to know about that document, read once."""
+    """What refreshing the incidents one document touched needs to know about that document, read once
+    (or given: a document stored just now in this transaction is known without reading it back)."""
 
-    def __init__(self, conn: Connection, doc: Document) -> None:
+    def __init__(
+        self, conn: Connection, doc: Document, info: dict | None = None, copies: list[str] | None = None
+    ) -> None:
         self.conn, self.doc = conn, doc
-        self._info: dict | None = None
-        self._copies: list[str] | None = None
+        self._info, self._copies = info, copies
 
     def info(self) -> dict:
         if self._info is None:
@@ -154,16 +156,40 @@ class _Context:
         return self._copies
 
 
+@dataclass(frozen=True, slots=True)
+class Linked:
+    """What linking a document did: the incidents it touched, and its claims as stored now (by id)."""
+
+    incidents: list[str]
+    stored: list[dict]
+
+
 def link_document(conn: Connection, doc: Document, claims: list[Claim]) -> list[str]:
     """Persist a document's claims and link each into a new or an existing incident; returns the ids
     of incidents touched. Runs inside the caller's transaction."""
+    return _link(conn, doc, claims, None, None).incidents
+
+
+def link_new_document(
+    conn: Connection, doc: Document, claims: list[Claim], info: dict, copy_bands: syndication.Bands | None = None
+) -> Linked:
+    """``link_document`` for a document stored just now, in this transaction, with ``info`` (its
+    ``document_info`` as stored): nothing of it is read back. ``copy_bands``: ``syndication.text_bands``
+    of its text, when computed where the text was cleaned."""
+    return _link(conn, doc, claims, info, copy_bands)
+
+
+def _link(
+    conn: Connection, doc: Document, claims: list[Claim], info: dict | None, copy_bands: syndication.Bands | None
+) -> Linked:
     ensure_seeded(conn)
-    copies = {c.document_id for c in syndication.index_document(conn, doc.id, doc.text or "")}
+    found = syndication.index_document(conn, doc.id, doc.text or "", copy_bands, new=info is not None)
+    copies = {c.document_id for c in found}
     published = doc.published.bounds() if doc.published else None
-    stored = repo.existing_claims(conn, [c.id for c in claims])
+    stored = set() if info is not None else repo.existing_claims(conn, [c.id for c in claims])
     new = [c for c in claims if c.id not in stored]
     if not new:
-        return []
+        return Linked([], [])
     new = [_settled(conn, c) for c in new]
     keys = {c.id: _entity(conn, c.origin) for c in new}
     for person in dict.fromkeys(p for c in new for p in c.people):
@@ -188,6 +214,7 @@ def link_document(conn: Connection, doc: Document, claims: list[Claim]) -> list[
 
     touched: list[str] = []
     added: dict[str, list[tuple[dict, str]]] = {}
+    rows_stored: dict[str, dict] = {}
     for i, claim in enumerate(new):
         own_id = own_ids[i]
         incident_id = chosen[i][0] if i in chosen else own_id
@@ -197,11 +224,13 @@ def link_document(conn: Connection, doc: Document, claims: list[Claim]) -> list[
             repo.add_merge(conn, "machine", incident_id, own_id, [claim.id])
         if incident_id not in touched:
             touched.append(incident_id)
-        added.setdefault(incident_id, []).append((json.loads(data), created_at))
-    context = _Context(conn, doc)
+        rows_stored[claim.id] = json.loads(data)
+        added.setdefault(incident_id, []).append((rows_stored[claim.id], created_at))
+    # The copies as stored: pairs (other, this) recorded just now, or read when the document is not new.
+    context = _Context(conn, doc, info, [c.document_id for c in found] if info is not None else None)
     for incident_id in touched:
         _refresh_linked(conn, incident_id, rows.get(incident_id), added[incident_id], context)
-    return touched
+    return Linked(touched, [rows_stored[k] for k in sorted(rows_stored)] if info is not None else [])
 
 
 def _settled(conn: Connection, claim: Claim) -> Claim:

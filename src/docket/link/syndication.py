@@ -40,13 +40,19 @@ def shingles(text: str) -> set[str]:
     return {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
+_SEEDED = MinHash(num_perm=NUM_PERM, seed=1)  # its permutations are drawn once, not per document
+
+
 def signature(shingle_set: set[str]) -> MinHash:
-    mh = MinHash(num_perm=NUM_PERM, seed=1)
+    mh = MinHash(num_perm=NUM_PERM, seed=1, permutations=_SEEDED.permutations, scheme=_SEEDED.scheme)
     mh.update_batch([s.encode("utf-8") for s in shingle_set])
     return mh
 
 
-def bands(mh: MinHash) -> list[tuple[int, str]]:
+Bands = list[tuple[int, str]]
+
+
+def bands(mh: MinHash) -> Bands:
     """(band, bucket) pairs: each bucket a short hash of that band's rows of the signature."""
     values = mh.hashvalues
     out = []
@@ -54,6 +60,13 @@ def bands(mh: MinHash) -> list[tuple[int, str]]:
         chunk = values[b * ROWS : (b + 1) * ROWS].tobytes()
         out.append((b, hashlib.blake2b(chunk, digest_size=8).hexdigest()))
     return out
+
+
+def text_bands(text: str) -> Bands | None:
+    """The LSH bands ``index_document`` files for ``text`` (None: too short to be a copy of anything).
+    A pure function of the text, so it can be computed where the text was cleaned (a Dask worker)."""
+    own = shingles(text)
+    return bands(signature(own)) if len(own) >= MIN_SHINGLES else None
 
 
 def overlap(a: set[str], b: set[str]) -> float:
@@ -130,8 +143,12 @@ def _candidate_shingles(conn: Connection, ids: set[str]) -> dict[str, _Shingles]
     return dict(sorted(out.items()))
 
 
-def index_document(conn: Connection, document_id: str, text: str) -> list[Copy]:
-    """File a document's LSH bands, find its near-copies among earlier documents and record them."""
+def index_document(
+    conn: Connection, document_id: str, text: str, own_bands: Bands | None = None, new: bool = False
+) -> list[Copy]:
+    """File a document's LSH bands, find its near-copies among earlier documents and record them.
+    ``own_bands``: ``text_bands(text)`` when computed already; ``new``: the document was stored just now
+    (in this transaction), so nothing of it is filed yet."""
     digest = _digest(text)
     mine = _shingles_of(digest, text)
     assert mine is not None
@@ -139,7 +156,7 @@ def index_document(conn: Connection, document_id: str, text: str) -> list[Copy]:
     if len(own) < MIN_SHINGLES:
         return []
     if mine.bands is None:
-        mine.bands = bands(signature(own))
+        mine.bands = own_bands or bands(signature(own))
     own_bands = mine.bands
     candidates = repo.lsh_candidates(conn, own_bands) - {document_id}
     found: list[Copy] = []
@@ -150,7 +167,7 @@ def index_document(conn: Connection, document_id: str, text: str) -> list[Copy]:
             sim = verdicts[id(other)] = round(overlap(own, other.set), 4) if is_copy(own, other.set) else None
         if sim is not None:
             found.append(Copy(other_id, sim))
-    repo.add_syndications(conn, document_id, [(c.document_id, c.similarity) for c in found])
-    repo.add_lsh_bands(conn, document_id, own_bands)
+    repo.add_syndications(conn, document_id, [(c.document_id, c.similarity) for c in found], new)
+    repo.add_lsh_bands(conn, document_id, own_bands, new)
     _digests.put(conn, document_id, digest)
     return sorted(found, key=lambda c: -c.similarity)

@@ -44,7 +44,6 @@ def document_row(doc: Document, ingested_at: str) -> dict[str, Any]:
 
 
 _EXISTS = select(documents.c.id).where(documents.c.id == bindparam("id"))
-_ROW = select(documents).where(documents.c.id == bindparam("id"))
 _CLAIMS_OF = select(claims.c.data).where(claims.c.document_id == bindparam("id")).order_by(claims.c.id)
 
 
@@ -52,17 +51,15 @@ def document_exists(conn: Connection, document_id: str) -> bool:
     return conn.execute(_EXISTS, {"id": document_id}).first() is not None
 
 
+_INSERT = documents.insert()
+
+
 def save_document(conn: Connection, doc: Document, ingested_at: str) -> dict[str, Any]:
-    """Insert the document; returns the row as stored."""
-    conn.execute(documents.insert(), fit_to_columns(documents, document_row(doc, ingested_at)))
-    row = get_document_row(conn, doc.id)
-    assert row is not None
-    index_document(conn, row._mapping, new=True)  # full-text search (store/search.py)
-    return dict(row._mapping)
-
-
-def get_document_row(conn: Connection, document_id: str) -> Row | None:
-    return conn.execute(_ROW, {"id": document_id}).first()
+    """Insert the document; returns the row as stored (every column is given, and stored as given)."""
+    row = fit_to_columns(documents, document_row(doc, ingested_at))
+    conn.execute(_INSERT, row)
+    index_document(conn, row, new=True)  # full-text search (store/search.py)
+    return row
 
 
 def row_hash(row: Mapping[str, Any]) -> str:

@@ -121,11 +121,12 @@ _BAND_FILED = select(lsh_buckets.c.band).where(
 _CANDIDATES: dict[int, Select] = {}
 
 
-def add_lsh_bands(conn: Connection, document_id: str, bands: list[tuple[int, str]]) -> None:
+def add_lsh_bands(conn: Connection, document_id: str, bands: list[tuple[int, str]], new: bool = False) -> None:
+    """File a document's bands, once (``new``: it was stored just now, so it is not filed yet)."""
     if not bands:
         return
     band, bucket = bands[0]
-    if conn.execute(_BAND_FILED, {"band": band, "bucket": bucket, "document_id": document_id}).first() is None:
+    if new or conn.execute(_BAND_FILED, {"band": band, "bucket": bucket, "document_id": document_id}).first() is None:
         conn.execute(
             lsh_buckets.insert(), [{"band": b, "bucket": h, "document_id": document_id} for b, h in bands]
         )
@@ -161,11 +162,12 @@ def add_syndication(conn: Connection, doc_a: str, doc_b: str, similarity: float)
     add_syndications(conn, doc_a, [(doc_b, similarity)])
 
 
-def add_syndications(conn: Connection, document_id: str, others: list[tuple[str, float]]) -> None:
-    """Record near-copy pairs of one document (each pair once, in either order)."""
+def add_syndications(conn: Connection, document_id: str, others: list[tuple[str, float]], new: bool = False) -> None:
+    """Record near-copy pairs of one document (each pair once, in either order; ``new``: the document was
+    stored just now, so it is in no pair yet)."""
     if not others:
         return
-    known = {(a, b) for a, b, _ in syndicated_pairs(conn, [document_id])}
+    known = set() if new else {(a, b) for a, b, _ in syndicated_pairs(conn, [document_id])}
     rows = []
     for other, similarity in others:
         a, b = sorted((document_id, other))
