@@ -11,7 +11,8 @@ them as news pages, Telegram exports and longer texts (``synthetic_pages``). Eac
 fresh store in a subprocess of its own: ``serial`` is ``docket ingest`` (``pipeline.ingest_paths``, one
 transaction per source); ``wN`` is ``docket ingest --workers N`` (``parallel.ingest_paths_parallel`` on a
 local Dask cluster of N processes with one thread each, 32 sources per transaction); ``pN`` is the
-workers' half alone, nothing written to the register (the ceiling ``wN`` could reach on this machine). The
+workers' half alone, nothing written to the register (the ceiling ``wN`` could reach on this machine);
+``writer`` the writer's half alone (sources prepared first, off the clock). The
 cluster is started and every process warmed up (gazetteer, language models: one sample report extracted)
 before the clock starts. ``--repeat K`` runs the list K times, alternating, and the speed-ups are taken
 from median times (a shared machine's speed drifts by tens of percent within minutes). Peak RSS is
@@ -192,6 +193,8 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
         started, cpu = time.perf_counter(), time.process_time()
         report = ingest_paths(store, [args.corpus], actor="bench")
         result["seconds"], result["client_cpu"] = time.perf_counter() - started, time.process_time() - cpu
+    elif mode == "writer":
+        report = write_only(store, Path(args.corpus), result, profiler)
     else:
         workers = int(mode[1:])
         with dask_client(workers) as client:
@@ -220,6 +223,29 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
         result["incidents"] = conn.exec_driver_sql("SELECT count(*) FROM incidents").scalar()
     store.close()
     return result
+
+
+def write_only(store: Any, corpus: Path, result: dict[str, Any], profiler: Any) -> Any:
+    """The writer's half alone: every source prepared first, in this process, off the clock; then written
+    (linked, recorded) as ``--workers`` writes, 32 sources per transaction. Its time per source bounds
+    what any number of workers can reach."""
+    from docket.ingest import iter_sources
+    from docket.outcome import IngestReport
+    from docket.parallel import COMMIT_EVERY
+    from docket.prepare import prepare_source
+    from docket.record import SourceWriter
+
+    items = [prepare_source(source) for source in iter_sources([corpus])]
+    report = IngestReport()
+    writer = SourceWriter(store, actor="bench", report=report, total=len(items), commit_every=COMMIT_EVERY)
+    if profiler:
+        profiler.enable()
+    started, cpu = time.perf_counter(), time.process_time()
+    for item in items:
+        writer.add(item)
+    writer.flush()
+    result["seconds"], result["client_cpu"] = time.perf_counter() - started, time.process_time() - cpu
+    return report
 
 
 def prepare_only(store: Any, corpus: Path, client: Any) -> Any:
@@ -366,6 +392,11 @@ def summary(results: list[dict[str, Any]]) -> list[str]:
             if a and b:
                 verdict = "meets" if b / a >= TARGET else "short of"
                 out.append(f"- {engine}, {what}: **{b / a:.2f}×** ({verdict} the {TARGET} target)")
+    for engine in ("sqlite", "postgresql"):
+        alone = median_seconds(results, "writer", engine)
+        files = next((r["files"] for r in results if r.get("mode") == "writer" and r.get("engine") == engine), 0)
+        if alone and files:
+            out.append(f"- {engine}, the writer's half alone: {1000 * alone / files:.1f} ms per source")
     s, p = median_seconds(results, "serial", "sqlite"), median_seconds(results, "serial", "postgresql")
     if s and p:
         out.append(f"- serial, PostgreSQL vs SQLite: {s / p:.2f}× the speed")
@@ -387,7 +418,10 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=5000)
     parser.add_argument("--shape", choices=["short", "article"], default="article",
                         help="bare report paragraphs, or reports dressed as news pages and Telegram exports")
-    parser.add_argument("--runs", nargs="+", default=DEFAULT_RUNS, help="MODE:ENGINE; MODE serial, wN (ingest on N workers) or pN (the workers' half alone)")
+    parser.add_argument(
+        "--runs", nargs="+", default=DEFAULT_RUNS,
+        help="MODE:ENGINE; MODE serial, wN (ingest on N workers), pN (the workers' half alone) or writer (its half)",
+    )
     parser.add_argument("--repeat", type=int, default=1, help="run the list this many times, alternating")
     parser.add_argument("--profile", action="store_true", help="cProfile the client process of the last run")
     parser.add_argument("--write-docs", action="store_true", help="write the section of docs/benchmarks.md")
