@@ -3,7 +3,9 @@ what its latest custody entry recorded (``docket.media.record``); the originals 
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from collections.abc import Callable
+
+from sqlalchemy import Connection, Table, select
 
 from docket import custody
 from docket.media import record
@@ -25,35 +27,41 @@ def media_problems(conn: Connection, chain: list[CustodyEntry]) -> list[tuple[st
             latest["audio"][e.object_id] = e
         elif e.action == custody.LINK:
             latest["links"][e.object_id] = e
-    problems: list[tuple[str, str]] = []
-    seen = set()
-    for row in conn.execute(select(repo.media).order_by(repo.media.c.id)):
-        data = dict(row._mapping)
-        seen.add(data["id"])
-        problems += _compare(f"media {data['id']} ({data['name']})", record.row_hash(data), latest["row"].get(data["id"]))
-    printed = set()
-    for row in conn.execute(select(repo.media_prints).order_by(repo.media_prints.c.media_id)):
-        data = dict(row._mapping)
-        printed.add(data["media_id"])
-        problems += _compare(f"fingerprint of media {data['media_id']}", record.print_hash(data),
-                             latest["print"].get(data["media_id"]))
-    heard = set()
-    for row in conn.execute(select(repo.media_audio_prints).order_by(repo.media_audio_prints.c.media_id)):
-        data = dict(row._mapping)
-        heard.add(data["media_id"])
-        problems += _compare(f"sound fingerprint of media {data['media_id']}", record.audio_print_hash(data),
-                             latest["audio"].get(data["media_id"]))
+    rows, gone_rows = _table_problems(conn, repo.media, "id", record.row_hash, latest["row"],
+                                      lambda d: f"media {d['id']} ({d['name']})", "media {}")
+    prints, gone_prints = _table_problems(conn, repo.media_prints, "media_id", record.print_hash, latest["print"],
+                                          lambda d: f"fingerprint of media {d['media_id']}", "fingerprint of media {}")
+    sounds, gone_sounds = _table_problems(
+        conn, repo.media_audio_prints, "media_id", record.audio_print_hash, latest["audio"],
+        lambda d: f"sound fingerprint of media {d['media_id']}", "sound fingerprint of media {}",
+    )
+    links: list[tuple[str, str]] = []
     linked = {r.media_id for r in conn.execute(select(repo.media_links.c.media_id).distinct())}
     for media_id in sorted(linked | set(latest["links"])):
-        problems += _compare(f"links of media {media_id}", record.links_hash(conn, media_id), latest["links"].get(media_id))
-    for media_id in sorted(set(latest["row"]) - seen):
-        problems.append((f"media {media_id}", f"deleted after custody entry #{latest['row'][media_id].seq}"))
-    for media_id in sorted(set(latest["print"]) - printed):
-        problems.append((f"fingerprint of media {media_id}", f"deleted after custody entry #{latest['print'][media_id].seq}"))
-    for media_id in sorted(set(latest["audio"]) - heard):
-        problems.append((f"sound fingerprint of media {media_id}",
-                         f"deleted after custody entry #{latest['audio'][media_id].seq}"))
-    return problems
+        links += _compare(f"links of media {media_id}", record.links_hash(conn, media_id), latest["links"].get(media_id))
+    return rows + prints + sounds + links + gone_rows + gone_prints + gone_sounds
+
+
+def _table_problems(
+    conn: Connection,
+    table: Table,
+    key: str,
+    digest: Callable[[dict], str],
+    recorded: dict[str, CustodyEntry],
+    label: Callable[[dict], str],
+    gone_label: str,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Rows of ``table`` (by ``key``) whose hash differs from their latest custody entry, and entries whose
+    row is gone."""
+    changed: list[tuple[str, str]] = []
+    present = set()
+    for row in conn.execute(select(table).order_by(table.c[key])):
+        data = dict(row._mapping)
+        present.add(data[key])
+        changed += _compare(label(data), digest(data), recorded.get(data[key]))
+    gone = [(gone_label.format(object_id), f"deleted after custody entry #{recorded[object_id].seq}")
+            for object_id in sorted(set(recorded) - present)]
+    return changed, gone
 
 
 def _compare(name: str, digest: str, entry: CustodyEntry | None) -> list[tuple[str, str]]:

@@ -21,17 +21,17 @@ from typing import BinaryIO
 
 from docket.protect.keys import KeyMissing, Keyring, ProtectionError
 from docket.protect.seal import seal_file, unseal_file
+from docket.store.blobstore import LocalBlobStore
 
 SEALED_DIR = "sealed"
 
 
-class SealedBlobStore:
-    def __init__(self, root: Path, keyring: Keyring | None) -> None:
-        self.root = Path(root)
-        self.keyring = keyring
+class SealedBlobStore(LocalBlobStore):
+    """The local blob store's layout (``path``, ``exists``, ``iter``, ``uri``), with sealed contents."""
 
-    def path(self, sha256: str) -> Path:
-        return self.root / sha256[:2] / sha256
+    def __init__(self, root: Path, keyring: Keyring | None) -> None:
+        super().__init__(root)
+        self.keyring = keyring
 
     def _key(self) -> Keyring:
         if self.keyring is None:
@@ -65,19 +65,6 @@ class SealedBlobStore:
 
     def open(self, sha256: str) -> BinaryIO:
         return io.BytesIO(unseal_file(self._key(), self.path(sha256).read_bytes(), _context(sha256)))
-
-    def exists(self, sha256: str) -> bool:
-        return self.path(sha256).is_file()
-
-    def iter(self) -> Iterator[str]:
-        if not self.root.is_dir():
-            return
-        for sub in sorted(self.root.iterdir()):
-            if sub.is_dir() and len(sub.name) == 2:
-                yield from (f.name for f in sorted(sub.iterdir()) if f.is_file())
-
-    def uri(self, sha256: str) -> str:
-        return self.path(sha256).resolve().as_uri()
 
     @contextmanager
     def batch(self) -> Iterator[None]:
