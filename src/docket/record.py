@@ -23,6 +23,7 @@ from docket.protect import ProtectionError, intake
 from docket.protect.records import save_protected, stored_rows
 from docket.store import BlobStore, Store
 from docket.store.documents import document_exists, row_hash, save_document
+from docket.store.incidents import info_of_row
 from docket.store.originals import add_blob, find_blob
 
 
@@ -180,7 +181,7 @@ def _record(
             outcome.message = _join(outcome.message, doc.error or "failed")
             continue
         linked = (
-            link.link_new_document(conn, doc, claims, _info(row), prepared.copy_bands.get(doc.id))
+            link.link_new_document(conn, doc, claims, info_of_row(row), prepared.copy_bands.get(doc.id))
             if claims
             else link.Linked([], [])
         )
@@ -197,11 +198,6 @@ def _record(
         outcome.incidents.extend(i for i in incident_ids if i not in outcome.incidents)
     for child in prepared.children:
         _record(conn, store, child, outcome, actor, chain)
-
-
-def _info(row: dict) -> dict:
-    """A document row as ``store.incidents.document_info`` reads it back."""
-    return {k: row[k] for k in ("id", "name", "outlet", "published_start", "published_end", "published_precision")}
 
 
 def _join(a: str, b: str) -> str:

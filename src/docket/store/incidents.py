@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -108,6 +108,11 @@ def document_info(conn: Connection, ids: Iterable[str]) -> dict[str, dict[str, A
     if not ids:
         return {}
     return {r.id: dict(r._mapping) for r in conn.execute(_INFO, {"ids": ids})}
+
+
+def info_of_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A document row (as ``save_document`` returns it) as ``document_info`` would read it back."""
+    return {c.name: row[c.name] for c in _INFO.selected_columns}
 
 
 # -- near-copies ----------------------------------------------------------------------------------------
