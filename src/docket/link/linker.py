@@ -328,18 +328,7 @@ def _save(conn: Connection, incident_id: str, current: dict | None, state: _Stat
     else:
         state.stamp = repo.update_incident(conn, values)
     _machines.put(conn, incident_id, (state.stamp, machine))
-    window = machine["window"]
-    state.keys = repo.set_incident_keys(
-        conn,
-        incident_id,
-        profile.keys(
-            machine["types"],
-            [Place.from_json(p) for p in machine["places"]],
-            set(machine["facilities"]),
-            (date.fromisoformat(window[0]), date.fromisoformat(window[1])) if window else None,
-        ),
-        state.keys,
-    )
+    state.keys = repo.set_incident_keys(conn, incident_id, profile.filing_keys(machine), state.keys)
     _states.put(conn, incident_id, state)
 
 

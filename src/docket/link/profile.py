@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from docket.link.entities import canonical_key, person_key
-from docket.link.places import admin_key, facility_keys
+from docket.link.places import SAME_SETTLEMENT_KM, admin_key, facility_keys
+from docket.link.resolve import DAY_TOLERANCE
 from docket.model import PRECISION_RANK, Claim, PartialDate, Place
 
 PLACE_ORDER = {"facility": 0, "settlement": 1, "region": 2, "country": 3}
 MAX_KEY_YEARS = 3  # a date window wider than this is filed as undated
 MAX_KEY_MONTHS = 24  # a window wider than this is filed by year
 GRID = 0.25  # degrees per grid cell for the settlement blocking key
+KM_PER_DEGREE = 111.0  # of latitude
+ALL_TIME = ""  # a locality key's variant without a year
 
 
 def _ranked(values: list[str]) -> list[str]:
@@ -247,9 +251,24 @@ def _periods(win: tuple[date, date] | None) -> tuple[list[str], list[str]]:
     return ["w" + y for y in years], years
 
 
-def _cells(lat: float, lon: float, spread: int) -> list[str]:
+def _cells(lat: float, lon: float, lookup: bool) -> list[str]:
+    """The grid cell a place is filed under, or (``lookup``) every cell within ``SAME_SETTLEMENT_KM`` of it:
+    a cell's width in kilometres shrinks with the cosine of the latitude."""
     i, j = int(lat // GRID), int(lon // GRID)
-    return [f"{i + di}:{j + dj}" for di in range(-spread, spread + 1) for dj in range(-spread, spread + 1)]
+    if not lookup:
+        return [f"{i}:{j}"]
+    rows = math.ceil(SAME_SETTLEMENT_KM / (GRID * KM_PER_DEGREE))
+    cols = math.ceil(SAME_SETTLEMENT_KM / (GRID * KM_PER_DEGREE * max(math.cos(math.radians(lat)), 0.1)))
+    return [f"{i + di}:{j + dj}" for di in range(-rows, rows + 1) for dj in range(-cols, cols + 1)]
+
+
+def _facility_keys(facility: str, lookup: bool) -> list[str]:
+    """A facility ("admin:unit") is filed under its region and, so that a mention without a region finds
+    it, as a unit somewhere ("+"); a mention without a region looks for both."""
+    admin, _, unit = facility.rpartition(":")
+    if lookup:
+        return [f"f|{unit}|{admin}", f"f|{unit}|"] if admin else [f"f|{unit}|", f"f|{unit}|+"]
+    return [f"f|{unit}|{admin}", f"f|{unit}|+"] if admin else [f"f|{unit}|"]
 
 
 def keys(
@@ -263,12 +282,22 @@ def keys(
 ) -> set[str]:
     """Blocking keys. Filing (``lookup=False``) puts an incident under its own keys; a lookup asks for the
     keys under which a compatible incident would be filed (adjacent grid cells, wide and undated periods,
-    an undated claim's likely years from its publication date)."""
+    an undated claim's likely years from its publication date).
+
+    Two located reports (a settlement or a facility on each side) are the same happening only if they name
+    the same locality (``places.compare`` vetoes the rest), and a located incident is filed under its
+    localities (grid cell, settlement name, facility) by year. So a located incident's type-and-period and
+    region keys are kept apart ("lt", "lr") and only a claim that names no locality looks them up: the
+    keys a located claim reads do not fill up with every incident of its type that month elsewhere in the
+    country. Each locality key also has a variant without a year, for claims with no usable date."""
     countries = sorted({(p.country or "").upper() for p in places} - {""}) or ["~"]
     admins = sorted({admin_key(p.admin1) for p in places} - {""})
     local = [p for p in places if p.precision in ("facility", "settlement")]
+    if lookup and win is not None:  # two reports this many days apart may still be one happening
+        win = (win[0] - timedelta(days=DAY_TOLERANCE), win[1] + timedelta(days=DAY_TOLERANCE))
     periods, years = _periods(win)
     if lookup:
+        locality_periods = ["*", *years] if years else [ALL_TIME]
         if win is None:
             years = [str(y) for y in range(published[1].year - 1, published[1].year + 1)] if published else []
             # an undated claim with a located place is found through its place keys
@@ -278,17 +307,42 @@ def keys(
         else:
             periods = ["*", *periods, *("w" + y for y in years)]
     else:
+        locality_periods = [*(years or ["*"]), ALL_TIME]
         periods = periods + ["y" + y for y in years if not periods[0].startswith("w")]
     region_periods = ["*", *years] if lookup else (years or ["*"])
+    if lookup:
+        broad, regional = (["t"], ["r"]) if local else (["t", "lt"], ["r", "lr"])
+    else:
+        broad, regional = (["lt"], ["lr"]) if local else (["t"], ["r"])
     out: set[str] = set()
+
+    def by_period(key: str) -> None:
+        out.update(key if y == ALL_TIME else f"{key}|{y}" for y in locality_periods)
+
     for t in types:
-        out.update(f"t|{t}|{c}|{p}" for c in countries for p in periods)
-        if not lookup and countries != ["~"]:
-            out.update(f"t|{t}|~|{p}" for p in periods)
-        out.update(f"r|{t}|{a}|{y}" for a in admins for y in region_periods)
+        for b in broad:
+            out.update(f"{b}|{t}|{c}|{p}" for c in countries for p in periods)
+            if not lookup and countries != ["~"]:
+                out.update(f"{b}|{t}|~|{p}" for p in periods)
+        for r in regional:
+            out.update(f"{r}|{t}|{a}|{y}" for a in admins for y in region_periods)
         for p in local:
             if p.lat is not None and p.lon is not None:
-                out.update(f"g|{t}|{c}" for c in _cells(p.lat, p.lon, 1 if lookup else 0))
-            out.add(f"s|{t}|{canonical_key(p.name)}")
-    out.update(f"f|{f.rpartition(':')[2]}|{f.rpartition(':')[0]}" for f in facilities)
+                for cell in _cells(p.lat, p.lon, lookup):
+                    by_period(f"g|{t}|{cell}")
+            by_period(f"s|{t}|{canonical_key(p.name)}")
+    for f in facilities:
+        for key in _facility_keys(f, lookup):
+            by_period(key)
     return out
+
+
+def filing_keys(machine: dict) -> set[str]:
+    """The blocking keys an incident is filed under, from its machine values as stored."""
+    window = machine.get("window")
+    return keys(
+        machine.get("types") or [],
+        [Place.from_json(p) for p in machine.get("places") or []],
+        set(machine.get("facilities") or []),
+        (date.fromisoformat(window[0]), date.fromisoformat(window[1])) if window else None,
+    )

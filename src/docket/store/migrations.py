@@ -7,6 +7,7 @@ or reorder the ones already released.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -14,7 +15,7 @@ from sqlalchemy import Connection, Engine, inspect, select, text
 
 from docket.review.tables import ACCOUNT_TABLES
 from docket.store.media import AUDIO_TABLES, MEDIA_TABLES
-from docket.store.schema import LIST_ORDER_INDEX, POSITION_INDEX, metadata, store_meta, syndication
+from docket.store.schema import LIST_ORDER_INDEX, POSITION_INDEX, incidents, metadata, store_meta, syndication
 from docket.store.search import create_search_index, reindex_documents
 
 Migration = Callable[[Connection], None]
@@ -75,6 +76,16 @@ def _m009_audio_prints(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _m010_locality_blocking_keys(conn: Connection) -> None:
+    """Incidents refiled under this version's blocking keys (``link.profile.keys``): located incidents by
+    locality and year, apart from the type-and-period keys that reports naming no locality read."""
+    from docket.link.profile import filing_keys  # imported late: the link stage imports this package
+    from docket.store.incidents import set_incident_keys
+
+    for incident_id, machine in conn.execute(select(incidents.c.id, incidents.c.machine)).all():
+        set_incident_keys(conn, incident_id, filing_keys(json.loads(machine)) if machine else set())
+
+
 MIGRATIONS: list[Migration] = [
     _m001_baseline,
     _m002_accounts,
@@ -85,6 +96,7 @@ MIGRATIONS: list[Migration] = [
     _m007_media,
     _m008_incident_positions,
     _m009_audio_prints,
+    _m010_locality_blocking_keys,
 ]
 LATEST = len(MIGRATIONS)
 
