@@ -14,6 +14,7 @@ from docket.link import profile
 from docket.link.places import SAME_SETTLEMENT_KM
 from docket.model import Place
 from docket.store import Store
+from docket.store.dialect import make_engine
 from docket.store.incidents import set_incident_keys
 from docket.store.migrations import LATEST, migrate
 from docket.store.schema import incident_keys, incidents, store_meta
@@ -102,8 +103,6 @@ def test_upgrade_refiles_incidents_under_the_current_keys(tmp_path):
         set_incident_keys(conn, "inc_old", {"t|detention|RU|2023-05", "g|detention|223:196"})  # as filed before
         conn.execute(update(store_meta).where(store_meta.c.key == "schema_version").values(value=str(LATEST - 1)))
     store.close()
-
-    from docket.store.dialect import make_engine
 
     engine = make_engine(store_url(data))
     assert migrate(engine) == LATEST

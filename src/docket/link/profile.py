@@ -262,7 +262,7 @@ def _cells(lat: float, lon: float, lookup: bool) -> list[str]:
     return [f"{i + di}:{j + dj}" for di in range(-rows, rows + 1) for dj in range(-cols, cols + 1)]
 
 
-def _facility_keys(facility: str, lookup: bool) -> list[str]:
+def _facility_blocking_keys(facility: str, lookup: bool) -> list[str]:
     """A facility ("admin:unit") is filed under its region and, so that a mention without a region finds
     it, as a unit somewhere ("+"); a mention without a region looks for both."""
     admin, _, unit = facility.rpartition(":")
@@ -332,7 +332,7 @@ def keys(
                     by_period(f"g|{t}|{cell}")
             by_period(f"s|{t}|{canonical_key(p.name)}")
     for f in facilities:
-        for key in _facility_keys(f, lookup):
+        for key in _facility_blocking_keys(f, lookup):
             by_period(key)
     return out
 
