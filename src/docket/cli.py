@@ -28,6 +28,7 @@ from docket.protect.cli import key_app
 from docket.store import Store
 from docket.store.bloblocation import BlobLocationError
 from docket.store.documents import list_documents, published_of
+from docket.store.migrations import MigrationError
 from docket.store.register import IncidentFilter, get_incident, list_incidents, sources_of
 
 app = typer.Typer(
@@ -55,7 +56,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except (UserError, FileNotFoundError, NotADirectoryError, PermissionError, ArgumentError, OperationalError,
-            BlobLocationError, ProtectionError) as exc:
+            BlobLocationError, ProtectionError, MigrationError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
         raise typer.Exit(2) from None

@@ -6,6 +6,7 @@ import json
 import math
 from datetime import date
 
+import pytest
 from linkkit import place
 from sqlalchemy import select, update
 
@@ -16,7 +17,7 @@ from docket.model import Place
 from docket.store import Store
 from docket.store.dialect import make_engine
 from docket.store.incidents import set_incident_keys
-from docket.store.migrations import LATEST, migrate
+from docket.store.migrations import LATEST, MigrationError, current_version, migrate
 from docket.store.schema import incident_keys, incidents, store_meta
 
 MAY = (date(2023, 5, 10), date(2023, 5, 10))
@@ -111,3 +112,27 @@ def test_upgrade_refiles_incidents_under_the_current_keys(tmp_path):
     engine.dispose()
     assert keys == profile.filing_keys(machine)
     assert keys & _looked_up(["detention"], [KAZAN], MAY)
+
+
+def test_an_upgrade_that_fails_names_the_step_and_the_incident_and_keeps_the_store(tmp_path):
+    data = tmp_path / "data"
+    store = Store.open(data)
+    with store.write() as conn:
+        conn.execute(
+            incidents.insert().values(
+                id="inc_broken", types='["detention"]', machine="{broken", status="reported",
+                created_at="2024-01-01T00:00:00+00:00", updated_at="2024-01-01T00:00:00+00:00",
+            )
+        )
+        set_incident_keys(conn, "inc_broken", {"t|detention|RU|2023-05"})
+        conn.execute(update(store_meta).where(store_meta.c.key == "schema_version").values(value=str(LATEST - 1)))
+    store.close()
+
+    engine = make_engine(store_url(data))
+    with pytest.raises(MigrationError, match=rf"schema version {LATEST} .*inc_broken"):
+        migrate(engine)
+    with engine.connect() as conn:
+        assert current_version(conn) == LATEST - 1
+        keys = set(conn.execute(select(incident_keys.c.key)).scalars())
+    engine.dispose()
+    assert keys == {"t|detention|RU|2023-05"}

@@ -21,6 +21,10 @@ from docket.store.search import create_search_index, reindex_documents
 Migration = Callable[[Connection], None]
 
 
+class MigrationError(Exception):
+    """A migration step failed; its transaction was rolled back, so the store stays at the version before."""
+
+
 def _m001_baseline(conn: Connection) -> None:
     metadata.create_all(conn)
 
@@ -83,7 +87,11 @@ def _m010_locality_blocking_keys(conn: Connection) -> None:
     from docket.store.incidents import set_incident_keys
 
     for incident_id, machine in conn.execute(select(incidents.c.id, incidents.c.machine)).all():
-        set_incident_keys(conn, incident_id, filing_keys(json.loads(machine)) if machine else set())
+        try:
+            values = json.loads(machine) if machine else None
+        except ValueError as exc:
+            raise ValueError(f"incident {incident_id}: its machine values are not JSON ({exc})") from exc
+        set_incident_keys(conn, incident_id, filing_keys(values) if values else set())
 
 
 MIGRATIONS: list[Migration] = [
@@ -131,6 +139,14 @@ def migrate(engine: Engine) -> int:
             # Re-read under the write lock: another process may have migrated meanwhile.
             if current_version(conn) >= number:
                 continue
-            MIGRATIONS[number - 1](conn)
+            step = MIGRATIONS[number - 1]
+            try:
+                step(conn)
+            except Exception as exc:
+                where = engine.url.render_as_string(hide_password=True)
+                raise MigrationError(
+                    f"{where}: upgrading the store to schema version {number} ({step.__name__.lstrip('_')}) "
+                    f"failed, and the store stays at version {number - 1}: {type(exc).__name__}: {exc}"
+                ) from exc
             _set_meta(conn, "schema_version", str(number))
     return max(version, LATEST)
