@@ -13,7 +13,7 @@ from typing import Any
 
 from docket import extract, text
 from docket.ingest import ReadResult, Source, read_source
-from docket.link.syndication import Bands, text_bands
+from docket.link.syndication import Sketch, text_sketch
 from docket.model import Claim, Document, stable_id
 from docket.protect import intake
 
@@ -27,9 +27,9 @@ class Prepared:
     children: list[Prepared]
     # Protected witness fields (docket.protect): texts already redacted; the original is stored sealed.
     protected: dict[str, str] = field(default_factory=dict)
-    # Near-copy LSH bands (``link.syndication.text_bands``) of each document with claims, by document id:
+    # Near-copy sketches (``link.syndication.text_sketch``) of each document with claims, by document id:
     # a function of the cleaned text alone, computed here so that the writer only looks them up.
-    copy_bands: dict[str, Bands] = field(default_factory=dict)
+    copy_sketches: dict[str, Sketch] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,8 +64,8 @@ def prepare(result: ReadResult, inherited: dict[str, str] | None = None) -> Prep
     if result.error and not result.documents:
         docs.append((_failed_document(result), []))
     children = [prepare(child, protected) for child in result.children]
-    copy_bands = {doc.id: bands for doc, claims in docs if claims and (bands := text_bands(doc.text or ""))}
-    return Prepared(result, docs, children, protected, copy_bands)
+    copy_sketches = {doc.id: s for doc, claims in docs if claims and (s := text_sketch(doc.text or ""))}
+    return Prepared(result, docs, children, protected, copy_sketches)
 
 
 def _clean_and_extract(doc: Document, redactor: intake.Redactor | None = None) -> list[Claim]:

@@ -181,7 +181,7 @@ def _record(
             outcome.message = _join(outcome.message, doc.error or "failed")
             continue
         linked = (
-            link.link_new_document(conn, doc, claims, info_of_row(row), prepared.copy_bands.get(doc.id))
+            link.link_new_document(conn, doc, claims, info_of_row(row), prepared.copy_sketches.get(doc.id))
             if claims
             else link.Linked([], [])
         )

@@ -79,6 +79,18 @@ def test_background_only_text_has_no_claims() -> None:
     assert extract_claims(_doc(text)) == []
 
 
+def test_a_channels_hotline_notice_is_not_a_report_but_a_report_beside_it_is() -> None:
+    notice = (
+        "Горячая линия работает по будням с 10 до 18. Юристы отвечают на вопросы о повестках, отсрочках и "
+        "альтернативной гражданской службе."
+    )
+    assert extract_claims(_doc(notice, "ru")) == []
+    assert extract_claims(_doc("Our hotline is open on weekdays. Lawyers answer questions about summonses.")) == []
+    report = "В Казани мобилизованных удерживают в подвале военкомата, сообщили родственники."
+    (claim,) = extract_claims(_doc(f"{notice}\n\n{report}", "ru"))
+    assert "detention" in claim.types and any(p.name == "Kazan" for p in claim.places)
+
+
 def test_one_person_counts_as_one_and_is_marked_inferred() -> None:
     text = "A convict was beaten by guards at penal colony IK-6 in Yoshkar-Ola, the rights group Gulagu.net said."
     (claim,) = extract_claims(_doc(text))

@@ -68,10 +68,19 @@ def test_a_facility_named_without_its_region_finds_it_and_the_other_way_round():
     assert not _looked_up(["torture"], [colony], MAY, with_region) & namesake
 
 
-def test_locality_keys_are_kept_by_year_and_all_time_for_undated_claims():
+def test_locality_keys_are_kept_by_period_and_all_time_for_undated_claims():
     last_year = (date(2022, 5, 10), date(2022, 5, 10))
     old = _filed(["detention"], [KAZAN], last_year)
     assert not _looked_up(["detention"], [KAZAN], MAY) & old
+    # months apart: not read by a dated claim; a claim dated only by its year reads every month of it
+    march = _filed(["detention"], [KAZAN], (date(2023, 3, 2), date(2023, 3, 2)))
+    assert not _looked_up(["detention"], [KAZAN], MAY) & march
+    assert _looked_up(["detention"], [KAZAN], (date(2023, 1, 1), date(2023, 12, 31))) & march
+    # a wide incident (its members' dates span years) is read by a claim dated to the day within them
+    wide = _filed(["detention"], [KAZAN], (date(2021, 1, 1), date(2023, 12, 31)))
+    assert _looked_up(["detention"], [KAZAN], MAY) & wide
+    # a claim too wide to be filed by period (years apart) reads them all, as an undated one does
+    assert _looked_up(["detention"], [KAZAN], (date(2020, 1, 1), date(2023, 12, 31))) & march
     # an undated report from Kazan still reaches it, through the variant without a year
     assert _looked_up(["detention"], [KAZAN], None) & old
     # and a dated claim reaches an undated incident at the same place

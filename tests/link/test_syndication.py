@@ -57,3 +57,36 @@ def test_case_forms_of_a_cyrillic_name_meet():
     assert canonical_key("Новой газеты") == canonical_key("Новая газета")
     assert canonical_key("Осечкина") == canonical_key("Осечкин") == canonical_key("Osechkin")
     assert canonical_key("Медиазоны") == canonical_key("Медиазона")
+
+
+def _words(n: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}" for i in range(3000)]
+    return [rng.choice(vocabulary) for _ in range(n)]
+
+
+def test_the_minhash_estimate_rules_out_candidates_that_are_not_copies_and_never_a_copy():
+    base = _words(400, 1)
+    edited = base[:]
+    for i in range(0, 400, 40):  # one word in forty changed: Jaccard about 0.6
+        edited[i] = "changed"
+    article = _words(300, 2) + base[:80] + _words(300, 3)  # a short post quoted inside a long article
+    phrases = _words(300, 4) + base[:40] + _words(60, 5)  # shares one passage, as reports on one subject do
+    sketch = lambda words: syndication.sketch(syndication.shingles(" ".join(words)))  # noqa: E731
+    own, post = sketch(base), sketch(base[:80])
+    for words in (edited, base):
+        assert syndication.is_copy(syndication.shingles(" ".join(base)), syndication.shingles(" ".join(words)))
+        assert not syndication.surely_not_copies(own, sketch(words))
+    assert not syndication.surely_not_copies(post, sketch(article))  # containment: a copy at a low Jaccard
+    assert syndication.surely_not_copies(own, sketch(phrases))
+    assert syndication.surely_not_copies(own, sketch(_words(400, 6)))
+    # copies just above the Jaccard threshold are never ruled out, whatever their wording
+    for seed in range(100):
+        text = _words(300, 100 + seed)
+        copy = text[:]
+        for i in range(0, 300, 13):  # Jaccard about 0.53
+            copy[i] = "x"
+        assert syndication.is_copy(syndication.shingles(" ".join(text)), syndication.shingles(" ".join(copy)))
+        assert not syndication.surely_not_copies(sketch(text), sketch(copy)), seed

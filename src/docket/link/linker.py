@@ -171,19 +171,19 @@ def link_document(conn: Connection, doc: Document, claims: list[Claim]) -> list[
 
 
 def link_new_document(
-    conn: Connection, doc: Document, claims: list[Claim], info: dict, copy_bands: syndication.Bands | None = None
+    conn: Connection, doc: Document, claims: list[Claim], info: dict, copy_sketch: syndication.Sketch | None = None
 ) -> Linked:
     """``link_document`` for a document stored just now, in this transaction, with ``info`` (its
-    ``document_info`` as stored): nothing of it is read back. ``copy_bands``: ``syndication.text_bands``
+    ``document_info`` as stored): nothing of it is read back. ``copy_sketch``: ``syndication.text_sketch``
     of its text, when computed where the text was cleaned."""
-    return _link(conn, doc, claims, info, copy_bands)
+    return _link(conn, doc, claims, info, copy_sketch)
 
 
 def _link(
-    conn: Connection, doc: Document, claims: list[Claim], info: dict | None, copy_bands: syndication.Bands | None
+    conn: Connection, doc: Document, claims: list[Claim], info: dict | None, copy_sketch: syndication.Sketch | None
 ) -> Linked:
     ensure_seeded(conn)
-    found = syndication.index_document(conn, doc.id, doc.text or "", copy_bands, new=info is not None)
+    found = syndication.index_document(conn, doc.id, doc.text or "", copy_sketch, new=info is not None)
     copies = {c.document_id for c in found}
     published = doc.published.bounds() if doc.published else None
     stored = set() if info is not None else repo.existing_claims(conn, [c.id for c in claims])

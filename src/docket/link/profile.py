@@ -16,7 +16,7 @@ MAX_KEY_YEARS = 3  # a date window wider than this is filed as undated
 MAX_KEY_MONTHS = 24  # a window wider than this is filed by year
 GRID = 0.25  # degrees per grid cell for the settlement blocking key
 KM_PER_DEGREE = 111.0  # of latitude
-ALL_TIME = ""  # a locality key's variant without a year
+ALL_TIME = ""  # a locality key's variant without a period
 
 
 def _ranked(values: list[str]) -> list[str]:
@@ -286,18 +286,20 @@ def keys(
 
     Two located reports (a settlement or a facility on each side) are the same happening only if they name
     the same locality (``places.compare`` vetoes the rest), and a located incident is filed under its
-    localities (grid cell, settlement name, facility) by year. So a located incident's type-and-period and
-    region keys are kept apart ("lt", "lr") and only a claim that names no locality looks them up: the
-    keys a located claim reads do not fill up with every incident of its type that month elsewhere in the
-    country. Each locality key also has a variant without a year, for claims with no usable date."""
+    localities (grid cell, settlement name, facility) by period, as the type-and-period keys are (months,
+    or years for a wide window). So a located incident's type-and-period and region keys are kept apart
+    ("lt", "lr") and only a claim that names no locality looks them up: the keys a located claim reads do
+    not fill up with every incident of its type that month elsewhere in the country, nor with every
+    incident at its place in other months. Each locality key also has a variant without a period, for
+    claims with no usable date."""
     countries = sorted({(p.country or "").upper() for p in places} - {""}) or ["~"]
     admins = sorted({admin_key(p.admin1) for p in places} - {""})
     local = [p for p in places if p.precision in ("facility", "settlement")]
     if lookup and win is not None:  # two reports this many days apart may still be one happening
         win = (win[0] - timedelta(days=DAY_TOLERANCE), win[1] + timedelta(days=DAY_TOLERANCE))
     periods, years = _periods(win)
+    unfiled = periods == ["*"]  # no usable date, or one too wide to file by period
     if lookup:
-        locality_periods = ["*", *years] if years else [ALL_TIME]
         if win is None:
             years = [str(y) for y in range(published[1].year - 1, published[1].year + 1)] if published else []
             # an undated claim with a located place is found through its place keys
@@ -307,8 +309,10 @@ def keys(
         else:
             periods = ["*", *periods, *("w" + y for y in years)]
     else:
-        locality_periods = [*(years or ["*"]), ALL_TIME]
         periods = periods + ["y" + y for y in years if not periods[0].startswith("w")]
+    # Locality keys by the same periods, and a variant without one holding every incident at that locality,
+    # which a claim with no usable date reads.
+    locality_periods = ([ALL_TIME] if unfiled else periods) if lookup else [*periods, ALL_TIME]
     region_periods = ["*", *years] if lookup else (years or ["*"])
     if lookup:
         broad, regional = (["t"], ["r"]) if local else (["t", "lt"], ["r", "lr"])

@@ -7,15 +7,23 @@ boilerplate). The similarity kept in ``syndication`` is the larger of the two.
 Shingle sets of stored documents are remembered per store (a stored document's text never changes), and
 documents with the same text share one set, so a document's near-copy check reads and shingles only the
 candidates this process has not seen, and compares with each distinct text once.
+
+Most LSH candidates of a large register are not copies: reports on one subject share phrases, and one shared
+band of 32 is enough to be a candidate. The MinHash signature each document's bands are cut from (kept per
+store for the documents this process indexed) estimates the Jaccard similarity of a pair; a candidate whose
+estimate is far below the least similarity a copy of that pair's sizes can have (``RULE_OUT_SIGMAS``
+standard errors) is not compared shingle by shingle. Every pair recorded is still verified exactly.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import numpy as np
 from datasketch import MinHash
 from sqlalchemy import Connection
 
@@ -29,6 +37,7 @@ ROWS = NUM_PERM // BANDS
 COPY_JACCARD = 0.5
 COPY_CONTAINMENT = 0.7
 MIN_SHINGLES = 8  # too short to call anything a copy of it
+RULE_OUT_SIGMAS = 4.5  # a copy's estimate falls this far below its similarity about once in 300,000 pairs
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -62,11 +71,42 @@ def bands(mh: MinHash) -> Bands:
     return out
 
 
-def text_bands(text: str) -> Bands | None:
-    """The LSH bands ``index_document`` files for ``text`` (None: too short to be a copy of anything).
+@dataclass(frozen=True, slots=True)
+class Sketch:
+    """What the near-copy search needs of a text: its LSH bands, the MinHash values they are cut from
+    (``NUM_PERM`` 32-bit values, as bytes) and its number of distinct shingles."""
+
+    bands: Bands
+    minhash: bytes
+    size: int
+
+
+def sketch(shingle_set: set[str]) -> Sketch:
+    mh = signature(shingle_set)
+    return Sketch(bands(mh), mh.hashvalues.astype(np.uint32).tobytes(), len(shingle_set))
+
+
+def text_sketch(text: str) -> Sketch | None:
+    """The ``Sketch`` ``index_document`` uses for ``text`` (None: too short to be a copy of anything).
     A pure function of the text, so it can be computed where the text was cleaned (a Dask worker)."""
     own = shingles(text)
-    return bands(signature(own)) if len(own) >= MIN_SHINGLES else None
+    return sketch(own) if len(own) >= MIN_SHINGLES else None
+
+
+def surely_not_copies(a: Sketch, b: Sketch) -> bool:
+    """True when the MinHash estimate of the pair's Jaccard similarity is ``RULE_OUT_SIGMAS`` standard
+    errors below the least a copy of these sizes can have (Jaccard ``COPY_JACCARD``, or the smaller set
+    ``COPY_CONTAINMENT`` inside the larger)."""
+    small, large = sorted((a.size, b.size))
+    if small < MIN_SHINGLES:
+        return True
+    inside = COPY_CONTAINMENT * small
+    need = min(COPY_JACCARD, inside / (small + large - inside))
+    margin = RULE_OUT_SIGMAS * math.sqrt(need * (1 - need) / NUM_PERM)
+    if need - margin <= 0:
+        return False
+    agree = np.count_nonzero(np.frombuffer(a.minhash, np.uint32) == np.frombuffer(b.minhash, np.uint32))
+    return agree / NUM_PERM < need - margin
 
 
 def overlap(a: set[str], b: set[str]) -> float:
@@ -93,18 +133,20 @@ class Copy:
 
 
 class _Shingles:
-    """One text's shingle set (and LSH bands, once computed), shared by every document with that text."""
+    """One text's shingle set (and sketch, once computed), shared by every document with that text."""
 
-    __slots__ = ("set", "bands")
+    __slots__ = ("set", "sketch")
 
     def __init__(self, shingle_set: set[str]) -> None:
         self.set = shingle_set
-        self.bands: list[tuple[int, str]] | None = None
+        self.sketch: Sketch | None = None
 
 
 MEMO_DOCUMENTS = 200_000  # stored documents whose text digest is remembered, per store
 MEMO_TEXTS = 2_048  # distinct texts whose shingle sets are remembered
+MEMO_SKETCHES = 100_000  # indexed documents whose sketch is remembered (about 600 bytes each), per store
 _digests = Lru(MEMO_DOCUMENTS)  # document id -> digest of its text (a stored text never changes)
+_sketches = Lru(MEMO_SKETCHES)  # document id -> its Sketch
 _texts: OrderedDict[tuple[int, str], _Shingles] = OrderedDict()  # digest -> shingles, least recent first
 
 
@@ -144,10 +186,10 @@ def _candidate_shingles(conn: Connection, ids: set[str]) -> dict[str, _Shingles]
 
 
 def index_document(
-    conn: Connection, document_id: str, text: str, own_bands: Bands | None = None, new: bool = False
+    conn: Connection, document_id: str, text: str, own_sketch: Sketch | None = None, new: bool = False
 ) -> list[Copy]:
     """File a document's LSH bands, find its near-copies among earlier documents and record them.
-    ``own_bands``: ``text_bands(text)`` when computed already; ``new``: the document was stored just now
+    ``own_sketch``: ``text_sketch(text)`` when computed already; ``new``: the document was stored just now
     (in this transaction), so nothing of it is filed yet."""
     digest = _digest(text)
     mine = _shingles_of(digest, text)
@@ -155,10 +197,14 @@ def index_document(
     own = mine.set
     if len(own) < MIN_SHINGLES:
         return []
-    if mine.bands is None:
-        mine.bands = own_bands or bands(signature(own))
-    own_bands = mine.bands
-    candidates = repo.lsh_candidates(conn, own_bands) - {document_id}
+    if mine.sketch is None:
+        mine.sketch = own_sketch or sketch(own)
+    own_sketch = mine.sketch
+    candidates = set()
+    for other_id in repo.lsh_candidates(conn, own_sketch.bands) - {document_id}:
+        other = _sketches.get(conn, other_id)
+        if other is MISSING or not surely_not_copies(own_sketch, other):
+            candidates.add(other_id)
     found: list[Copy] = []
     verdicts: dict[int, float | None] = {}  # per distinct candidate text: similarity if a copy
     for other_id, other in _candidate_shingles(conn, candidates).items():
@@ -168,6 +214,7 @@ def index_document(
         if sim is not None:
             found.append(Copy(other_id, sim))
     repo.add_syndications(conn, document_id, [(c.document_id, c.similarity) for c in found], new)
-    repo.add_lsh_bands(conn, document_id, own_bands, new)
+    repo.add_lsh_bands(conn, document_id, own_sketch.bands, new)
     _digests.put(conn, document_id, digest)
+    _sketches.put(conn, document_id, own_sketch)
     return sorted(found, key=lambda c: -c.similarity)

@@ -82,7 +82,17 @@ def _m009_audio_prints(conn: Connection) -> None:
 
 def _m010_locality_blocking_keys(conn: Connection) -> None:
     """Incidents refiled under this version's blocking keys (``link.profile.keys``): located incidents by
-    locality and year, apart from the type-and-period keys that reports naming no locality read."""
+    locality, apart from the type-and-period keys that reports naming no locality read."""
+    _refile_incidents(conn)
+
+
+def _m011_locality_keys_by_period(conn: Connection) -> None:
+    """Incidents refiled: locality keys by month (or year, for a wide window) rather than by year."""
+    _refile_incidents(conn)
+
+
+def _refile_incidents(conn: Connection) -> None:
+    """Every incident's blocking keys replaced by those ``link.profile.filing_keys`` gives now."""
     from docket.link.profile import filing_keys  # imported late: the link stage imports this package
     from docket.store.incidents import set_incident_keys
 
@@ -105,6 +115,7 @@ MIGRATIONS: list[Migration] = [
     _m008_incident_positions,
     _m009_audio_prints,
     _m010_locality_blocking_keys,
+    _m011_locality_keys_by_period,
 ]
 LATEST = len(MIGRATIONS)
 
