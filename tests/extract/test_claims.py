@@ -91,6 +91,19 @@ def test_a_channels_hotline_notice_is_not_a_report_but_a_report_beside_it_is() -
     assert "detention" in claim.types and any(p.name == "Kazan" for p in claim.places)
 
 
+def test_a_trend_naming_nothing_checkable_is_not_an_incident() -> None:
+    trend = "A lawyer with Rights Line said that conscripts in central Russia received call-up papers at home."
+    assert extract_claims(_doc(trend)) == []
+    # the same report with a town, a stated date or a count is one
+    for text in (
+        "A lawyer with Rights Line said that conscripts in Kazan received call-up papers at home.",
+        "A lawyer with Rights Line said that conscripts in Russia received call-up papers on 3 March.",
+        "A lawyer with Rights Line said that 40 conscripts in central Russia received call-up papers.",
+    ):
+        (claim,) = extract_claims(_doc(text))
+        assert "unlawful_mobilization" in claim.types, text
+
+
 def test_one_person_counts_as_one_and_is_marked_inferred() -> None:
     text = "A convict was beaten by guards at penal colony IK-6 in Yoshkar-Ola, the rights group Gulagu.net said."
     (claim,) = extract_claims(_doc(text))

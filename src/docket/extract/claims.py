@@ -59,7 +59,19 @@ def build_claims(evidence: DocumentEvidence) -> list[Claim]:
     drafts = _segment(evidence.sentences)
     drafts = [d for d in drafts if _salient(d)]
     claims = [_assemble(evidence, d, i) for i, d in enumerate(drafts)]
-    return [c for c in claims if c.types]
+    return [c for c in claims if c.types and _checkable(c)]
+
+
+def _checkable(claim: Claim) -> bool:
+    """A claim names something a reader could check: a place below the country, a date the text states,
+    a count, or a person. "Lawyers say conscripts across Russia received call-up papers" names none: a
+    trend, not an incident."""
+    return bool(
+        any(p.precision != "country" for p in claim.places)
+        or (claim.date and not claim.date.inferred)
+        or (claim.count and not claim.count.inferred)
+        or claim.people
+    )
 
 
 def _inherit_paragraph_places(sentences: list[SentenceEvidence]) -> None:
