@@ -118,6 +118,14 @@ def test_no_count(text: str) -> None:
     assert find_counts(text) == []
 
 
+@pytest.mark.parametrize(
+    "text", ["On March 3, 2023 conscripts were handed summonses", "On 3 March 2023 prisoners were beaten",
+             "3 марта 2023 заключённых избили", "in May 2023 soldiers refused"],
+)
+def test_the_year_of_a_date_is_no_count_of_what_follows(text: str) -> None:
+    assert all(m.value.unit != "people" for m in find_counts(text, "ru" if "марта" in text else "en"))
+
+
 def test_many_in_one_text() -> None:
     text = (
         "According to Shoigu, 300,000 people were called up: 82,000 have already been sent "

@@ -23,6 +23,7 @@ from docket.morphology import morph
 CountUnit = Literal["people", "money", "duration", "ordinal", "percent", "age", "other"]
 _UK_LETTERS = frozenset("іїєґІЇЄҐ'’ʼ")
 _WORD = re.compile(r"[^\W\d_][\w'’ʼ-]*")
+_MONTH_BEFORE = re.compile(r"([^\W\d_]+)\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?$")  # "March 3, " / "May "
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,13 +284,10 @@ def _unit(
     if nxt and month_number(nxt.group(0)) is not None:
         return "ordinal", None, end  # a day of the month
     lemma, unit, noun_end = _noun(text, end, lang, lex)
-    if (
-        unit in ("other", "duration")
-        and num.bare_digits
-        and 1900 <= num.value <= 2100
-        and float(num.value).is_integer()
-        and (unit == "other" or lemma in ("год", "рік", "year"))
-    ):
+    year_like = num.bare_digits and 1900 <= num.value <= 2100 and float(num.value).is_integer()
+    if year_like and (month := _MONTH_BEFORE.search(before)) and month_number(month.group(1)) is not None:
+        return "ordinal", None, end  # "March 3, 2023 conscripts": the year of a date, whatever follows
+    if year_like and unit in ("other", "duration") and (unit == "other" or lemma in ("год", "рік", "year")):
         return "ordinal", None, end  # a calendar year
     if unit == "other":
         return "other", lemma, end
