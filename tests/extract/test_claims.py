@@ -94,6 +94,8 @@ def test_a_channels_hotline_notice_is_not_a_report_but_a_report_beside_it_is() -
 def test_a_trend_naming_nothing_checkable_is_not_an_incident() -> None:
     trend = "A lawyer with Rights Line said that conscripts in central Russia received call-up papers at home."
     assert extract_claims(_doc(trend)) == []
+    spokesman = "Pavel Zaitsev, a lawyer with Prison Help, said conscripts in Russia received call-up papers."
+    assert extract_claims(_doc(spokesman)) == []
     # the same report with a town, a stated date or a count is one
     for text in (
         "A lawyer with Rights Line said that conscripts in Kazan received call-up papers at home.",

@@ -97,6 +97,8 @@ def test_countries(text: str, lang: str, surface: str, country: str) -> None:
         ("Мир узнал об этом. Победа любой ценой.", "ru", "Мир"),
         ("Мир узнал об этом. Победа любой ценой.", "ru", "Победа"),
         ("Nadezhda said her son was beaten.", "en", "Nadezhda"),
+        ("Former inmates in the Volga region received call-up papers.", "en", "Volga region"),
+        ("Мужчин из Поволжья отправили на Волгу.", "ru", "Волгу"),
     ],
 )
 def test_false_friends_are_not_places(text: str, lang: str, absent: str) -> None:

@@ -63,14 +63,13 @@ def build_claims(evidence: DocumentEvidence) -> list[Claim]:
 
 
 def _checkable(claim: Claim) -> bool:
-    """A claim names something a reader could check: a place below the country, a date the text states,
-    a count, or a person. "Lawyers say conscripts across Russia received call-up papers" names none: a
-    trend, not an incident."""
+    """A claim names something a reader could check: a place below the country, a date the text states
+    or a count. "A lawyer said conscripts across Russia received call-up papers" names none (the lawyer
+    is its source): a trend, not an incident."""
     return bool(
         any(p.precision != "country" for p in claim.places)
         or (claim.date and not claim.date.inferred)
         or (claim.count and not claim.count.inferred)
-        or claim.people
     )
 
 
