@@ -72,18 +72,25 @@ def bands(mh: MinHash) -> Bands:
 
 
 @dataclass(frozen=True, slots=True)
-class Sketch:
-    """What the near-copy search needs of a text: its LSH bands, the MinHash values they are cut from
+class Signature:
+    """What ``surely_not_copies`` compares of a text (about 800 bytes in memory): its MinHash values
     (``NUM_PERM`` 32-bit values, as bytes) and its number of distinct shingles."""
 
-    bands: Bands
     minhash: bytes
     size: int
 
 
+@dataclass(frozen=True, slots=True)
+class Sketch:
+    """What the near-copy search needs of a text: its LSH bands and the signature they are cut from."""
+
+    bands: Bands
+    signature: Signature
+
+
 def sketch(shingle_set: set[str]) -> Sketch:
     mh = signature(shingle_set)
-    return Sketch(bands(mh), mh.hashvalues.astype(np.uint32).tobytes(), len(shingle_set))
+    return Sketch(bands(mh), Signature(mh.hashvalues.astype(np.uint32).tobytes(), len(shingle_set)))
 
 
 def text_sketch(text: str) -> Sketch | None:
@@ -93,7 +100,7 @@ def text_sketch(text: str) -> Sketch | None:
     return sketch(own) if len(own) >= MIN_SHINGLES else None
 
 
-def surely_not_copies(a: Sketch, b: Sketch) -> bool:
+def surely_not_copies(a: Signature, b: Signature) -> bool:
     """True when the MinHash estimate of the pair's Jaccard similarity is ``RULE_OUT_SIGMAS`` standard
     errors below the least a copy of these sizes can have (Jaccard ``COPY_JACCARD``, or the smaller set
     ``COPY_CONTAINMENT`` inside the larger)."""
@@ -144,9 +151,9 @@ class _Shingles:
 
 MEMO_DOCUMENTS = 200_000  # stored documents whose text digest is remembered, per store
 MEMO_TEXTS = 2_048  # distinct texts whose shingle sets are remembered
-MEMO_SKETCHES = 100_000  # indexed documents whose sketch is remembered (about 600 bytes each), per store
+MEMO_SIGNATURES = 100_000  # indexed documents whose signature is remembered, per store
 _digests = Lru(MEMO_DOCUMENTS)  # document id -> digest of its text (a stored text never changes)
-_sketches = Lru(MEMO_SKETCHES)  # document id -> its Sketch
+_signatures = Lru(MEMO_SIGNATURES)  # document id -> its Signature (not its bands: ten times the memory)
 _texts: OrderedDict[tuple[int, str], _Shingles] = OrderedDict()  # digest -> shingles, least recent first
 
 
@@ -202,8 +209,8 @@ def index_document(
     own_sketch = mine.sketch
     candidates = set()
     for other_id in repo.lsh_candidates(conn, own_sketch.bands) - {document_id}:
-        other = _sketches.get(conn, other_id)
-        if other is MISSING or not surely_not_copies(own_sketch, other):
+        other = _signatures.get(conn, other_id)
+        if other is MISSING or not surely_not_copies(own_sketch.signature, other):
             candidates.add(other_id)
     found: list[Copy] = []
     verdicts: dict[int, float | None] = {}  # per distinct candidate text: similarity if a copy
@@ -216,5 +223,5 @@ def index_document(
     repo.add_syndications(conn, document_id, [(c.document_id, c.similarity) for c in found], new)
     repo.add_lsh_bands(conn, document_id, own_sketch.bands, new)
     _digests.put(conn, document_id, digest)
-    _sketches.put(conn, document_id, own_sketch)
+    _signatures.put(conn, document_id, own_sketch.signature)
     return sorted(found, key=lambda c: -c.similarity)
