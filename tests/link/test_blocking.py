@@ -123,13 +123,14 @@ def test_upgrade_refiles_incidents_under_the_current_keys(tmp_path):
     assert keys & _looked_up(["detention"], [KAZAN], MAY)
 
 
-def test_an_upgrade_that_fails_names_the_step_and_the_incident_and_keeps_the_store(tmp_path):
+@pytest.mark.parametrize("machine", ["{broken", '"a string"', '{"types": 5, "places": []}'])
+def test_an_upgrade_that_fails_names_the_step_and_the_incident_and_keeps_the_store(tmp_path, machine):
     data = tmp_path / "data"
     store = Store.open(data)
     with store.write() as conn:
         conn.execute(
             incidents.insert().values(
-                id="inc_broken", types='["detention"]', machine="{broken", status="reported",
+                id="inc_broken", types='["detention"]', machine=machine, status="reported",
                 created_at="2024-01-01T00:00:00+00:00", updated_at="2024-01-01T00:00:00+00:00",
             )
         )

@@ -81,27 +81,24 @@ def _m009_audio_prints(conn: Connection) -> None:
 
 
 def _m010_locality_blocking_keys(conn: Connection) -> None:
-    """Incidents refiled under this version's blocking keys (``link.profile.keys``): located incidents by
-    locality, apart from the type-and-period keys that reports naming no locality read."""
-    _refile_incidents(conn)
+    """Located incidents were refiled by locality here; migration 11 refiles every incident under the keys
+    of ``link.profile.filing_keys`` as they are now, so a store upgraded across both refiles once."""
 
 
 def _m011_locality_keys_by_period(conn: Connection) -> None:
-    """Incidents refiled: locality keys by month (or year, for a wide window) rather than by year."""
-    _refile_incidents(conn)
-
-
-def _refile_incidents(conn: Connection) -> None:
-    """Every incident's blocking keys replaced by those ``link.profile.filing_keys`` gives now."""
+    """Every incident's blocking keys replaced by those ``link.profile.filing_keys`` gives now: located
+    incidents by locality and month (or year, for a wide window), apart from the type-and-period keys that
+    reports naming no locality read."""
     from docket.link.profile import filing_keys  # imported late: the link stage imports this package
     from docket.store.incidents import set_incident_keys
 
     for incident_id, machine in conn.execute(select(incidents.c.id, incidents.c.machine)).all():
         try:
             values = json.loads(machine) if machine else None
-        except ValueError as exc:
-            raise ValueError(f"incident {incident_id}: its machine values are not JSON ({exc})") from exc
-        set_incident_keys(conn, incident_id, filing_keys(values) if values else set())
+            keys = filing_keys(values) if values else set()
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise ValueError(f"incident {incident_id}: its machine values are not usable ({exc})") from exc
+        set_incident_keys(conn, incident_id, keys)
 
 
 MIGRATIONS: list[Migration] = [
