@@ -34,7 +34,7 @@ from docket.store import incidents as repo
 
 FIELDS = ("types", "date", "places", "count", "victims", "perpetrators")
 MEMO_INCIDENTS = 10_000  # incident aggregates kept in memory
-MEMO_MACHINES = 4_096  # decoded incident profiles kept in memory
+MEMO_MACHINES = 50_000  # incidents' machine values kept decoded, as resolve.Candidate
 
 
 def _entity(conn: Connection, name: str | None) -> str | None:
@@ -113,24 +113,25 @@ class _State:
 
 
 _states = Lru(MEMO_INCIDENTS)
-# incident id -> (updated_at, machine values as stored then): candidates' profiles decoded once per version
+# incident id -> (updated_at, its resolve.Candidate as stored then): decoded once per version
 _machines = Lru(MEMO_MACHINES)
 
 
 def _incident_rows(conn: Connection, ids: set[str]) -> dict[str, dict]:
-    """Stored incidents among ``ids``: id, updated_at, locked, overrides and machine (decoded, or
-    remembered from the same version)."""
+    """Stored incidents among ``ids``: id, updated_at, locked, overrides and ``candidate`` (its machine
+    values as a ``resolve.Candidate``, remembered from the same version; None: no machine values)."""
     rows = {head["id"]: head for head in repo.incident_heads(conn, ids)}
     unknown = []
     for incident_id, row in rows.items():
         known = _machines.get(conn, incident_id)
         if known is not MISSING and known[0] == row["updated_at"]:
-            row["machine"] = known[1]
+            row["candidate"] = known[1]
         else:
             unknown.append(incident_id)
     for incident_id, machine in repo.incident_machines(conn, unknown).items():
-        rows[incident_id]["machine"] = machine
-        _machines.put(conn, incident_id, (rows[incident_id]["updated_at"], machine))
+        row = rows[incident_id]
+        row["candidate"] = resolve.candidate(machine) if machine else None
+        _machines.put(conn, incident_id, (row["updated_at"], row["candidate"]))
     return rows
 
 
@@ -206,9 +207,9 @@ def _link(
     own_ids = [stable_id("inc", c.id) for c in new]
     rows = _incident_rows(conn, wanted | set(own_ids))
     candidates = {
-        inc_id: row["machine"]
+        inc_id: row["candidate"]
         for inc_id, row in rows.items()
-        if inc_id in wanted and not row["locked"] and row["machine"]
+        if inc_id in wanted and not row["locked"] and row["candidate"]
     }
     chosen = resolve.assign(views, candidates)
 
@@ -327,7 +328,7 @@ def _save(conn: Connection, incident_id: str, current: dict | None, state: _Stat
         state.stamp = repo.insert_incident(conn, values)
     else:
         state.stamp = repo.update_incident(conn, values)
-    _machines.put(conn, incident_id, (state.stamp, machine))
+    _machines.put(conn, incident_id, (state.stamp, resolve.candidate(machine)))
     state.keys = repo.set_incident_keys(conn, incident_id, profile.filing_keys(machine), state.keys)
     _states.put(conn, incident_id, state)
 

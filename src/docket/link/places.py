@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -52,7 +53,7 @@ def facility_keys(places: list[Place], names: list[str] = ()) -> set[str]:
     return {k for k in keys if k}
 
 
-def facilities_meet(a: set[str], b: set[str]) -> bool:
+def facilities_meet(a: Set[str], b: Set[str]) -> bool:
     """Some facility in both: same kind and number, in the same region where both regions are known."""
     for x in a:
         admin_x, _, unit_x = x.rpartition(":")
@@ -98,7 +99,7 @@ class PlaceMatch:
     level: str  # facility | settlement | region | country | none | apart
 
 
-def compare(a: list[Place], b: list[Place], fac_a: set[str], fac_b: set[str]) -> PlaceMatch:
+def compare(a: list[Place], b: list[Place], fac_a: Set[str], fac_b: Set[str]) -> PlaceMatch:
     """The finest level at which two place lists agree; ``apart`` when they name different places."""
     if not a and not b:
         return PlaceMatch(0.1, "none")

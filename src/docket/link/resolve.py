@@ -33,6 +33,42 @@ class ClaimView:
     origin_key: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An incident's machine values as ``score`` reads them, decoded once per stored version."""
+
+    types: frozenset[str]
+    window: tuple[date, date] | None
+    published_hi: date | None  # the latest publication date among its reports
+    places: list[Place]
+    facilities: frozenset[str]
+    counts: list[dict]  # its members' counts, those read from a singular noun left out
+    victims: frozenset[str]
+    perpetrators: frozenset[str]
+    people: frozenset[str]
+    origin_keys: frozenset[str]
+    documents: frozenset[str]
+
+
+def candidate(machine: dict) -> Candidate:
+    """The ``Candidate`` of an incident's machine values (``linker``'s ``machine`` column, decoded)."""
+    win = machine.get("window")
+    published_hi = machine.get("published_hi")
+    return Candidate(
+        frozenset(machine["types"]),
+        (date.fromisoformat(win[0]), date.fromisoformat(win[1])) if win else None,
+        date.fromisoformat(published_hi) if published_hi else None,
+        [Place.from_json(p) for p in machine["places"]],
+        frozenset(machine["facilities"]),
+        [c for c in machine.get("counts") or [] if not c.get("inferred")],
+        frozenset(machine["victims"]),
+        frozenset(machine["perpetrators"]),
+        frozenset(machine.get("people") or ()),
+        frozenset(machine.get("origin_keys") or ()),
+        frozenset(machine["documents"]),
+    )
+
+
 def view(
     claim: Claim,
     published: tuple[date, date] | None,
@@ -50,21 +86,19 @@ def view(
     )
 
 
-def _types(a: list[str], b: list[str]) -> float:
-    sa, sb = set(a), set(b)
-    if not sa & sb:
+def _types(a: list[str], b: frozenset[str]) -> float:
+    sa = set(a)
+    if not sa & b:
         return VETO
-    return len(sa & sb) / len(sa | sb)
+    return len(sa & b) / len(sa | b)
 
 
-def _date(v: ClaimView, inc: dict) -> float:
-    win = inc.get("window")
-    inc_published = date.fromisoformat(inc["published_hi"]) if inc.get("published_hi") else None
-    if v.window and inc_published and v.window[0] > inc_published:
+def _date(v: ClaimView, inc: Candidate) -> float:
+    if v.window and inc.published_hi and v.window[0] > inc.published_hi:
         return VETO  # the incident's reports predate this happening
-    if not win:
+    if not inc.window:
         return 0.25
-    lo, hi = date.fromisoformat(win[0]), date.fromisoformat(win[1])
+    lo, hi = inc.window
     if v.published and lo > v.published[1]:
         return VETO  # this claim's report predates the incident
     if not v.window:
@@ -105,58 +139,50 @@ def _count_pair(a: Count, b: dict) -> float:
     return VETO
 
 
-def _count(v: ClaimView, inc: dict) -> float:
+def _count(v: ClaimView, inc: Candidate) -> float:
     # A count read from a singular noun is too weak to set two reports apart.
-    counts = [c for c in inc.get("counts") or [] if not c.get("inferred")]
-    if v.claim.count is None or v.claim.count.inferred or not counts:
+    if v.claim.count is None or v.claim.count.inferred or not inc.counts:
         return 0.0
-    return max(_count_pair(v.claim.count, c) for c in counts)
+    return max(_count_pair(v.claim.count, c) for c in inc.counts)
 
 
-def _actors(a: list[str], b: list[str]) -> float:
+def _actors(a: list[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
-    return 0.15 if set(a) & set(b) else -0.15
+    return 0.15 if b.intersection(a) else -0.15
 
 
-def score(v: ClaimView, inc: dict) -> float:
+def score(v: ClaimView, inc: Candidate) -> float:
     """How well the claim fits the incident's machine profile; below THRESHOLD or vetoed = not the same."""
     c = v.claim
     total = 0.0
     for part in (
-        lambda: _types(c.types, inc["types"]),
+        lambda: _types(c.types, inc.types),
         lambda: _date(v, inc),
-        lambda: (
-            P.compare(
-                c.places,
-                [Place.from_json(p) for p in inc["places"]],
-                set(v.facilities),
-                set(inc["facilities"]),
-            ).score
-        ),
+        lambda: P.compare(c.places, inc.places, v.facilities, inc.facilities).score,
         lambda: _count(v, inc),
     ):
         s = part()
         if s <= VETO:
             return VETO
         total += s
-    total += _actors(c.victims, inc["victims"]) + _actors(c.perpetrators, inc["perpetrators"])
-    if v.people & set(inc.get("people") or []):
+    total += _actors(c.victims, inc.victims) + _actors(c.perpetrators, inc.perpetrators)
+    if v.people & inc.people:
         total += 0.4
-    if v.origin_key and v.origin_key in (inc.get("origin_keys") or []):
+    if v.origin_key and v.origin_key in inc.origin_keys:
         total += 0.2
-    if v.copies & set(inc["documents"]):
+    if v.copies & inc.documents:
         total += 0.6
     return total
 
 
-def assign(views: list[ClaimView], candidates: dict[str, dict]) -> dict[int, tuple[str, float]]:
+def assign(views: list[ClaimView], candidates: dict[str, Candidate]) -> dict[int, tuple[str, float]]:
     """Claim index -> (incident id, score): best pairs first, each incident taking at most one claim of
     the document (claims of one document are different happenings by construction)."""
     pairs = []
     for i, v in enumerate(views):
         for inc_id, inc in candidates.items():
-            if v.claim.document_id in inc["documents"]:
+            if v.claim.document_id in inc.documents:
                 continue
             s = score(v, inc)
             if s >= THRESHOLD:

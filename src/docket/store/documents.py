@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, func, select
 
 from docket.model import Document, PartialDate, parse_iso_partial
+from docket.store.driver import execute, fetch, marks
 from docket.store.schema import claims, documents, fit_to_columns
 from docket.store.search import index_document
 
@@ -43,21 +44,21 @@ def document_row(doc: Document, ingested_at: str) -> dict[str, Any]:
     }
 
 
-_EXISTS = select(documents.c.id).where(documents.c.id == bindparam("id"))
 _CLAIMS_OF = select(claims.c.data).where(claims.c.document_id == bindparam("id")).order_by(claims.c.id)
 
 
 def document_exists(conn: Connection, document_id: str) -> bool:
-    return conn.execute(_EXISTS, {"id": document_id}).first() is not None
+    return bool(fetch(conn, "SELECT 1 FROM documents WHERE id = ?", (document_id,)))
 
 
-_INSERT = documents.insert()
+_COLUMNS = [c.name for c in documents.c]
+_INSERT = f"INSERT INTO documents ({', '.join(_COLUMNS)}) VALUES ({marks(len(_COLUMNS))})"
 
 
 def save_document(conn: Connection, doc: Document, ingested_at: str) -> dict[str, Any]:
     """Insert the document; returns the row as stored (every column is given, and stored as given)."""
     row = fit_to_columns(documents, document_row(doc, ingested_at))
-    conn.execute(_INSERT, row)
+    execute(conn, _INSERT, [row.get(c) for c in _COLUMNS])
     index_document(conn, row, new=True)  # full-text search (store/search.py)
     return row
 

@@ -1,8 +1,8 @@
 """Repository for the linker's tables: claims, incidents and their blocking keys, entities, near-copies,
 LSH buckets and merges. Plain reads and writes; the decisions live in ``docket.link``.
 
-The statements run once or more per linked document are built once, with bound parameters, so a call
-costs a compiled-cache lookup rather than building an expression tree.
+The statements run once or more per linked document are plain SQL on the driver (``store/driver.py``):
+binding through SQLAlchemy would cost more than the lookups themselves.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, Update, and_, bindparam, func, or_, select
+from sqlalchemy import Connection, bindparam, func, select
 
+from docket.store.driver import execute, execute_many, fetch, marks
 from docket.store.schema import (
     claims,
     documents,
@@ -22,9 +23,7 @@ from docket.store.schema import (
     entity_aliases,
     incident_keys,
     incidents,
-    lsh_buckets,
     merges,
-    syndication,
 )
 
 
@@ -84,7 +83,6 @@ def entity_names(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
 # -- documents (read only) ----------------------------------------------------------------------------
 
 
-_TEXTS = select(documents.c.id, documents.c.text).where(documents.c.id.in_(bindparam("ids", expanding=True)))
 _INFO = select(
     documents.c.id,
     documents.c.name,
@@ -99,7 +97,7 @@ def document_texts(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
     ids = list(set(ids))
     if not ids:
         return {}
-    return {r.id: r.text or "" for r in conn.execute(_TEXTS, {"ids": ids})}
+    return {doc_id: text or "" for doc_id, text in fetch(conn, f"SELECT id, text FROM documents WHERE id IN ({marks(len(ids))})", ids)}
 
 
 def document_info(conn: Connection, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -118,49 +116,28 @@ def info_of_row(row: Mapping[str, Any]) -> dict[str, Any]:
 # -- near-copies ----------------------------------------------------------------------------------------
 
 
-_BAND_FILED = select(lsh_buckets.c.band).where(
-    lsh_buckets.c.band == bindparam("band"),
-    lsh_buckets.c.bucket == bindparam("bucket"),
-    lsh_buckets.c.document_id == bindparam("document_id"),
-)
-_CANDIDATES: dict[int, Select] = {}
-
-
 def add_lsh_bands(conn: Connection, document_id: str, bands: list[tuple[int, str]], new: bool = False) -> None:
     """File a document's bands, once (``new``: it was stored just now, so it is not filed yet)."""
     if not bands:
         return
     band, bucket = bands[0]
-    if new or conn.execute(_BAND_FILED, {"band": band, "bucket": bucket, "document_id": document_id}).first() is None:
-        conn.execute(
-            lsh_buckets.insert(), [{"band": b, "bucket": h, "document_id": document_id} for b, h in bands]
+    filed = "SELECT 1 FROM lsh_buckets WHERE band = ? AND bucket = ? AND document_id = ?"
+    if new or not fetch(conn, filed, (band, bucket, document_id)):
+        execute_many(
+            conn,
+            "INSERT INTO lsh_buckets (band, bucket, document_id) VALUES (?, ?, ?)",
+            [(b, h, document_id) for b, h in bands],
         )
-
-
-def _candidates_statement(n: int) -> Select:
-    stmt = _CANDIDATES.get(n)
-    if stmt is None:
-        c = lsh_buckets.c
-        # OR of (band, bucket) equalities, not a row-value IN: SQLite answers each term from the primary key
-        match = or_(*(and_(c.band == bindparam(f"b{i}"), c.bucket == bindparam(f"h{i}")) for i in range(n)))
-        stmt = _CANDIDATES[n] = select(c.document_id).where(match).distinct().limit(bindparam("limit"))
-    return stmt
 
 
 def lsh_candidates(conn: Connection, bands: list[tuple[int, str]], limit: int = 500) -> set[str]:
     """Documents sharing at least one (band, bucket) with the given bands (an indexed lookup)."""
     if not bands:
         return set()
-    params: dict[str, Any] = {"limit": limit}
-    for i, (b, h) in enumerate(bands):
-        params[f"b{i}"], params[f"h{i}"] = b, h
-    return set(conn.execute(_candidates_statement(len(bands)), params).scalars())
-
-
-_PAIRS = select(syndication.c.doc_a, syndication.c.doc_b, syndication.c.similarity).where(
-    syndication.c.doc_a.in_(bindparam("ids", expanding=True))
-    | syndication.c.doc_b.in_(bindparam("ids2", expanding=True))
-)
+    # OR of (band, bucket) equalities, not a row-value IN: SQLite answers each term from the primary key
+    match = " OR ".join(["(band = ? AND bucket = ?)"] * len(bands))
+    params = [v for pair in bands for v in pair] + [limit]
+    return {r[0] for r in fetch(conn, f"SELECT DISTINCT document_id FROM lsh_buckets WHERE {match} LIMIT ?", params)}
 
 
 def add_syndication(conn: Connection, doc_a: str, doc_b: str, similarity: float) -> None:
@@ -178,9 +155,8 @@ def add_syndications(conn: Connection, document_id: str, others: list[tuple[str,
         a, b = sorted((document_id, other))
         if (a, b) not in known:
             known.add((a, b))
-            rows.append({"doc_a": a, "doc_b": b, "similarity": similarity})
-    if rows:
-        conn.execute(syndication.insert(), rows)
+            rows.append((a, b, similarity))
+    execute_many(conn, "INSERT INTO syndication (doc_a, doc_b, similarity) VALUES (?, ?, ?)", rows)
 
 
 def syndicated_pairs(conn: Connection, doc_ids: Iterable[str]) -> list[tuple[str, str, float]]:
@@ -188,8 +164,9 @@ def syndicated_pairs(conn: Connection, doc_ids: Iterable[str]) -> list[tuple[str
     ids = sorted(set(doc_ids))
     if not ids:
         return []
-    rows = conn.execute(_PAIRS, {"ids": ids, "ids2": ids})
-    return [(r.doc_a, r.doc_b, r.similarity) for r in rows]
+    where = marks(len(ids))
+    sql = f"SELECT doc_a, doc_b, similarity FROM syndication WHERE doc_a IN ({where}) OR doc_b IN ({where})"
+    return [(a, b, float(sim)) for a, b, sim in fetch(conn, sql, ids + ids)]
 
 
 # -- claims ---------------------------------------------------------------------------------------------
@@ -199,10 +176,6 @@ _CLAIM_EXISTS = select(claims.c.id).where(claims.c.id == bindparam("id"))
 _CLAIMS_EXISTING = select(claims.c.id).where(claims.c.id.in_(bindparam("ids", expanding=True)))
 _MEMBERS = select(claims.c.data, claims.c.created_at).where(claims.c.incident_id == bindparam("id")).order_by(
     claims.c.created_at
-)
-_MEMBER_COUNT = select(func.count()).select_from(claims).where(claims.c.incident_id == bindparam("id"))
-_OF_DOCUMENTS = (
-    select(claims.c.incident_id).where(claims.c.document_id.in_(bindparam("ids", expanding=True))).distinct()
 )
 
 
@@ -222,15 +195,11 @@ def insert_claim(conn: Connection, claim_id: str, document_id: str, data: dict |
     """Store one claim (``data`` as a dict or its JSON text); returns its ``created_at``, which orders an
     incident's members."""
     created_at = now()
-    conn.execute(
-        claims.insert(),
-        {
-            "id": claim_id,
-            "document_id": document_id,
-            "incident_id": incident_id,
-            "data": data if isinstance(data, str) else json.dumps(data, ensure_ascii=False),
-            "created_at": created_at,
-        },
+    execute(
+        conn,
+        "INSERT INTO claims (id, document_id, incident_id, data, created_at) VALUES (?, ?, ?, ?, ?)",
+        (claim_id, document_id, incident_id, data if isinstance(data, str) else json.dumps(data, ensure_ascii=False),
+         created_at),
     )
     return created_at
 
@@ -246,7 +215,7 @@ def incident_claims_dated(conn: Connection, incident_id: str) -> list[tuple[dict
 
 
 def member_count(conn: Connection, incident_id: str) -> int:
-    return int(conn.execute(_MEMBER_COUNT, {"id": incident_id}).scalar_one())
+    return int(fetch(conn, "SELECT count(*) FROM claims WHERE incident_id = ?", (incident_id,))[0][0])
 
 
 def incidents_near(conn: Connection, lat: float, lon: float, radius_km: float) -> int:
@@ -263,7 +232,8 @@ def incidents_of_documents(conn: Connection, doc_ids: Iterable[str]) -> set[str]
     ids = sorted(set(doc_ids))
     if not ids:
         return set()
-    return {i for i in conn.execute(_OF_DOCUMENTS, {"ids": ids}).scalars() if i}
+    sql = f"SELECT DISTINCT incident_id FROM claims WHERE document_id IN ({marks(len(ids))})"
+    return {r[0] for r in fetch(conn, sql, ids) if r[0]}
 
 
 def move_claims(conn: Connection, claim_ids: list[str], incident_id: str) -> None:
@@ -286,19 +256,8 @@ def _decode(row: Any) -> dict[str, Any]:
 _GET_INCIDENT = select(incidents).where(incidents.c.id == bindparam("id"))
 _GET_INCIDENTS = select(incidents).where(incidents.c.id.in_(bindparam("ids", expanding=True)))
 _INCIDENT_EXISTS = select(incidents.c.id).where(incidents.c.id == bindparam("id"))
-_KEYS_OF = select(incident_keys.c.key).where(incident_keys.c.incident_id == bindparam("id"))
-_BY_KEYS = (
-    select(incident_keys.c.incident_id)
-    .where(incident_keys.c.key.in_(bindparam("keys", expanding=True)))
-    .distinct()
-    .limit(bindparam("limit"))
-)
 
 
-_HEADS = select(incidents.c.id, incidents.c.updated_at, incidents.c.locked, incidents.c.overrides).where(
-    incidents.c.id.in_(bindparam("ids", expanding=True))
-)
-_MACHINES = select(incidents.c.id, incidents.c.machine).where(incidents.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def incident_heads(conn: Connection, ids: Iterable[str]) -> list[dict[str, Any]]:
@@ -306,9 +265,10 @@ def incident_heads(conn: Connection, ids: Iterable[str]) -> list[dict[str, Any]]
     ids = sorted(set(ids))
     if not ids:
         return []
+    sql = f"SELECT id, updated_at, locked, overrides FROM incidents WHERE id IN ({marks(len(ids))})"
     return [
-        {"id": r.id, "updated_at": r.updated_at, "locked": r.locked, "overrides": json.loads(r.overrides) if r.overrides else None}
-        for r in conn.execute(_HEADS, {"ids": ids})
+        {"id": i, "updated_at": updated_at, "locked": bool(locked), "overrides": json.loads(overrides) if overrides else None}
+        for i, updated_at, locked, overrides in fetch(conn, sql, ids)
     ]
 
 
@@ -317,7 +277,8 @@ def incident_machines(conn: Connection, ids: Iterable[str]) -> dict[str, dict | 
     ids = sorted(set(ids))
     if not ids:
         return {}
-    return {r.id: json.loads(r.machine) if r.machine else None for r in conn.execute(_MACHINES, {"ids": ids})}
+    sql = f"SELECT id, machine FROM incidents WHERE id IN ({marks(len(ids))})"
+    return {i: json.loads(machine) if machine else None for i, machine in fetch(conn, sql, ids)}
 
 
 def get_incident(conn: Connection, incident_id: str) -> dict[str, Any] | None:
@@ -341,6 +302,14 @@ def _encoded(row: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _columns(values: dict[str, Any]) -> list[str]:
+    """The quoted column names of ``values`` (in its order), each checked to be one of the table's."""
+    unknown = [k for k in values if k not in incidents.c]
+    if unknown:
+        raise ValueError(f"incidents has no column {unknown[0]!r}")
+    return [f'"{k}"' for k in values]
+
+
 def save_incident(conn: Connection, row: dict[str, Any]) -> str:
     """Insert or update an incident row; JSON columns are given as Python values. Returns the
     ``updated_at`` written."""
@@ -354,26 +323,19 @@ def insert_incident(conn: Connection, row: dict[str, Any]) -> str:
     values = _encoded(row)
     values.setdefault("created_at", values["updated_at"])
     values.setdefault("locked", False)
-    conn.execute(incidents.insert(), values)
+    columns = _columns(values)
+    execute(conn, f"INSERT INTO incidents ({', '.join(columns)}) VALUES ({marks(len(columns))})", list(values.values()))
     return values["updated_at"]
 
-
-_UPDATES: dict[tuple[str, ...], Update] = {}
 
 
 def update_incident(conn: Connection, row: dict[str, Any]) -> str:
     """Update a stored incident row's given columns; returns the ``updated_at`` written."""
     values = _encoded(row)
     values.pop("created_at", None)
-    columns = tuple(sorted(k for k in values if k != "id"))
-    stmt = _UPDATES.get(columns)
-    if stmt is None:
-        stmt = _UPDATES[columns] = (
-            incidents.update()
-            .where(incidents.c.id == bindparam("key_id"))
-            .values({c: bindparam("v_" + c) for c in columns})
-        )
-    conn.execute(stmt, {"key_id": row["id"]} | {"v_" + c: values[c] for c in columns})
+    key = values.pop("id")
+    sql = f"UPDATE incidents SET {', '.join(c + ' = ?' for c in _columns(values))} WHERE id = ?"
+    execute(conn, sql, [*values.values(), key])
     return values["updated_at"]
 
 
@@ -384,7 +346,7 @@ def delete_incident(conn: Connection, incident_id: str) -> None:
 
 def incident_key_set(conn: Connection, incident_id: str) -> set[str]:
     """The blocking keys an incident is filed under."""
-    return set(conn.execute(_KEYS_OF, {"id": incident_id}).scalars())
+    return {r[0] for r in fetch(conn, "SELECT key FROM incident_keys WHERE incident_id = ?", (incident_id,))}
 
 
 def set_incident_keys(conn: Connection, incident_id: str, keys: Iterable[str], old: set[str] | None = None) -> set[str]:
@@ -393,11 +355,11 @@ def set_incident_keys(conn: Connection, incident_id: str, keys: Iterable[str], o
     new = {k[:200] for k in keys}
     if old is None:
         old = incident_key_set(conn, incident_id)
-    c = incident_keys.c
     if gone := sorted(old - new):
-        conn.execute(incident_keys.delete().where(c.incident_id == incident_id, c.key.in_(gone)))
+        sql = f"DELETE FROM incident_keys WHERE incident_id = ? AND key IN ({marks(len(gone))})"
+        execute(conn, sql, [incident_id, *gone])
     if added := sorted(new - old):
-        conn.execute(incident_keys.insert(), [{"key": k, "incident_id": incident_id} for k in added])
+        execute_many(conn, "INSERT INTO incident_keys (key, incident_id) VALUES (?, ?)", [(k, incident_id) for k in added])
     return new
 
 
@@ -406,25 +368,16 @@ def incidents_by_keys(conn: Connection, keys: Iterable[str], limit: int = 400) -
     keys = sorted(set(keys))
     if not keys:
         return set()
-    return set(conn.execute(_BY_KEYS, {"keys": keys, "limit": limit}).scalars())
+    sql = f"SELECT DISTINCT incident_id FROM incident_keys WHERE key IN ({marks(len(keys))}) LIMIT ?"
+    return {r[0] for r in fetch(conn, sql, [*keys, limit])}
 
 
 # -- merges ---------------------------------------------------------------------------------------------
 
 
 def add_merge(conn: Connection, kind: str, into_id: str, from_id: str, claim_ids: list[str]) -> int:
-    result = conn.execute(
-        merges.insert(),
-        {
-            "kind": kind,
-            "into_id": into_id,
-            "from_id": from_id,
-            "claim_ids": json.dumps(claim_ids),
-            "at": now(),
-            "undone": False,
-        },
-    )
-    return int(result.inserted_primary_key[0])
+    sql = "INSERT INTO merges (kind, into_id, from_id, claim_ids, at, undone) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"
+    return int(fetch(conn, sql, (kind, into_id, from_id, json.dumps(claim_ids), now(), False))[0][0])
 
 
 def get_merge(conn: Connection, merge_id: int) -> dict[str, Any] | None:

@@ -30,6 +30,7 @@ from typing import Any
 import snowballstemmer
 from sqlalchemy import Connection, TextClause, event, select, text
 
+from docket.store.driver import execute
 from docket.store.schema import documents, metadata
 
 TABLE = "search_documents"
@@ -252,10 +253,11 @@ def index_document(conn: Connection, row: Mapping[str, Any], new: bool = False) 
         )
     elif conn.dialect.name == "sqlite":
         if not new:
-            conn.execute(text(f"DELETE FROM {TABLE} WHERE document_id = :id"), {"id": doc_id})
-        conn.execute(
-            text(f"INSERT INTO {TABLE} (document_id, title, body) VALUES (:id, :title, :body)"),
-            {"id": doc_id, "title": " ".join(stems(title)), "body": " ".join(stems(body))},
+            execute(conn, f"DELETE FROM {TABLE} WHERE document_id = ?", (doc_id,))
+        execute(
+            conn,
+            f"INSERT INTO {TABLE} (document_id, title, body) VALUES (?, ?, ?)",
+            (doc_id, " ".join(stems(title)), " ".join(stems(body))),
         )
 
 
