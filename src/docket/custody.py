@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 
 from docket.model import CustodyEntry
+from docket.protect.keys import ProtectionError
 from docket.store import Store
 from docket.store.blobstore import sha256_stream
 from docket.store.dialect import lock_chain
@@ -176,8 +177,12 @@ def _check_blobs(store: Store, conn: Connection) -> list[Problem]:
         if holder is None:
             problems.append(Problem("blob", name, "original file is missing"))
             continue
-        with holder.open(row.sha256) as fh:
-            digest, size = sha256_stream(fh)
+        try:
+            with holder.open(row.sha256) as fh:
+                digest, size = sha256_stream(fh)
+        except ProtectionError as e:  # a sealed original that no longer opens with the store's key
+            problems.append(Problem("blob", name, f"sealed original does not open: {e}"))
+            continue
         if digest != row.sha256:
             problems.append(Problem("blob", name, f"content changed: now hashes to {digest[:12]}"))
         elif size != row.size:

@@ -86,3 +86,36 @@ def test_a_re_ingest_into_the_bucket_stores_nothing_twice(ingested, tmp_path):
     assert result.returncode == 0 and "3 skipped" in result.stdout, result.stdout + result.stderr
     assert bucket.objects() == before
     assert rows(store_url(data), "SELECT count(*) FROM blobs") == [(len(REPORTS),)]
+
+
+def test_a_testimonys_original_is_sealed_in_the_bucket_beside_the_plain_ones(tmp_path, s3_bucket, monkeypatch):
+    from docket.protect.sealed import SEALED_DIR
+    from witnesskit import FORBIDDEN, use_new_key, write_testimonies
+
+    use_new_key(monkeypatch, tmp_path)
+    txt, _md = write_testimonies(tmp_path / "testimonies")
+    data = tmp_path / "data"
+    monkeypatch.setenv(config.BLOB_URL_ENV, s3_bucket.url)
+    store = Store.open(data)
+    report = ingest_paths(store, [tmp_path / "testimonies"], actor="tester")
+    assert report.count("added") == 2
+    sealed = sorted(store.sealed.iter())
+    assert len(sealed) == 2 and list(store.blobs.iter()) == []  # the plain listing leaves the sealed out
+    assert store.sealed.open(sealed[0]).read() in (txt.read_bytes(), (tmp_path / "testimonies" / _md.name).read_bytes())
+    store.close()
+    monkeypatch.delenv(config.BLOB_URL_ENV)
+    assert not (data / SEALED_DIR).exists() and not (data / config.BLOB_DIR).exists()
+    objects = s3_bucket.objects()
+    assert sorted(o.rsplit("/", 1)[1] for o in objects) == sealed
+    assert all(f"/{SEALED_DIR}/" in o for o in objects)
+    for key in objects:
+        body = s3_bucket.fs.cat_file(key)
+        assert not any(word.encode() in body for word in FORBIDDEN), "sealed objects hold no name in clear"
+    assert _docket(data, "verify").returncode == 0
+    body = bytearray(s3_bucket.fs.cat_file(objects[0]))
+    body[-1] ^= 0x01
+    s3_bucket.fs.pipe_file(objects[0], bytes(body))
+    result = _docket(data, "verify")
+    assert result.returncode == 1
+    problems = [line for line in result.stdout.splitlines() if line.startswith("problem blob ")]
+    assert len(problems) == 1 and objects[0].rsplit("/", 1)[1][:12] in problems[0], result.stdout

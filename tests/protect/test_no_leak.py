@@ -113,6 +113,23 @@ def test_the_sealed_original_is_the_original_byte_for_byte(tmp_path, monkeypatch
     store.close()
 
 
+def test_a_sealed_original_altered_on_disk_is_reported_by_verify(tmp_path, monkeypatch):
+    use_new_key(monkeypatch, tmp_path)
+    txt, _ = write_testimonies(tmp_path / "in")
+    store = Store.open(tmp_path / "data")
+    ingest_paths(store, [txt], actor="tester")
+    with store.read() as conn:
+        sha = conn.execute(select(documents.c.blob_sha256)).scalar()
+    assert custody.verify(store) == []
+    path = store.sealed.path(sha)
+    body = bytearray(path.read_bytes())
+    body[-1] ^= 0x01
+    path.write_bytes(bytes(body))
+    problems = [str(p) for p in custody.verify(store)]
+    assert len(problems) == 1 and sha[:12] in problems[0] and "does not open" in problems[0], problems
+    store.close()
+
+
 def test_a_sealed_value_altered_in_the_database_is_reported_by_verify(tmp_path, monkeypatch, database_url):
     use_new_key(monkeypatch, tmp_path)
     txt, _ = write_testimonies(tmp_path / "in")

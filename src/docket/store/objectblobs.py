@@ -94,7 +94,8 @@ class ObjectBlobStore:
             return
         for path in sorted(self.fs.find(self.root)):
             parent, name = posixpath.split(path)
-            if _is_sha(name) and posixpath.basename(parent) == name[:2]:
+            # URL/ab/<sha256> only: not tmp/, nor the sealed originals a store keeps under URL/sealed/
+            if _is_sha(name) and parent == posixpath.join(self.root, name[:2]):
                 yield name
 
     def uri(self, sha256: str) -> str:

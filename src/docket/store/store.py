@@ -18,7 +18,7 @@ from docket.store.migrations import migrate
 
 if TYPE_CHECKING:
     from docket.protect.keys import Keyring
-    from docket.protect.sealed import SealedBlobStore
+    from docket.protect.sealed import SealedBlobStore, SealedObjectBlobStore
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Store:
     data_dir: Path
     url: str
     keyring: Keyring | None = None  # the protection key (docket.protect), where one is set up
-    sealed: SealedBlobStore | None = None  # originals of testimonies with protected fields, encrypted
+    sealed: SealedBlobStore | SealedObjectBlobStore | None = None  # testimonies' originals, encrypted
 
     @classmethod
     def open(
@@ -47,7 +47,7 @@ class Store:
         blobs = locate_blobs(engine, data_dir, config.resolve_blob_url(blob_url))
         from docket.protect.guard import open_protection  # here: docket.protect's tables import this package
 
-        keyring, sealed = open_protection(engine, data_dir, keyring)  # no key for protected data: refused
+        keyring, sealed = open_protection(engine, data_dir, blobs, keyring)  # no key for protected data: refused
         return cls(engine, blobs, data_dir, url, keyring, sealed)
 
     def originals_of(self, sha256: str) -> BlobStore | None:
