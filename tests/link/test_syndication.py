@@ -31,6 +31,29 @@ def _is_copy(a: str, b: str) -> bool:
     return syndication.copy_similarity(syndication.text_hashes(a), syndication.text_hashes(b)) is not None
 
 
+def test_a_new_process_rules_out_the_candidates_an_uninterrupted_one_does(tmp_path, monkeypatch):
+    # A rule-out that drops every candidate, copies too, so that its verdict shows in the result.
+    monkeypatch.setattr(syndication, "RULE_OUT_SIGMAS", -20.0)
+    results = []
+    for restart in (False, True):
+        base = " ".join(_words(400, 10 + restart))
+        edited = " ".join(w if i % 40 else "changed" for i, w in enumerate(base.split()))
+        assert _is_copy(base, edited)  # a copy, which this rule-out drops
+        engine = make_engine(tmp_path)
+        with engine.begin() as conn:
+            first = add_document(conn, "a.txt", base)
+            syndication.index_document(conn, first.id, base)
+        if restart:  # a new process: nothing of the first document remembered
+            engine.dispose()
+            syndication._texts.clear()
+            engine = make_engine(tmp_path)
+        with engine.begin() as conn:
+            second = add_document(conn, "b.txt", edited)
+            results.append(syndication.index_document(conn, second.id, edited))
+        engine.dispose()
+    assert results == [[], []]
+
+
 def test_short_or_unrelated_text_is_no_copy():
     assert not _is_copy(STORY, OTHER)
     assert not _is_copy("Breaking news", "Breaking news")

@@ -11,10 +11,12 @@ share one array, so a document's near-copy check reads and shingles only the can
 not seen, and compares with each distinct text once.
 
 Most LSH candidates of a large register are not copies: reports on one subject share phrases, and one shared
-band of 32 is enough to be a candidate. The MinHash signature each document's bands are cut from (kept per
-store for the documents this process indexed) estimates the Jaccard similarity of a pair; a candidate whose
-estimate is far below the least similarity a copy of that pair's sizes can have (``RULE_OUT_SIGMAS``
-standard errors) is not compared shingle by shingle. Every pair recorded is still verified exactly.
+band of 32 is enough to be a candidate. The MinHash signature each document's bands are cut from estimates
+the Jaccard similarity of a pair; a candidate whose estimate is far below the least similarity a copy of
+that pair's sizes can have (``RULE_OUT_SIGMAS`` standard errors) is not compared shingle by shingle. Every
+pair recorded is still verified exactly. Signatures are remembered per store for the documents this
+process indexed or read, and computed again from a stored document's text when not remembered (a new
+process, a resumed ingest), so whether a candidate is ruled out never depends on what a process remembers.
 """
 
 from __future__ import annotations
@@ -177,6 +179,28 @@ def _remember(digest: tuple[int, str], hashes: np.ndarray) -> np.ndarray:
     return hashes
 
 
+def _candidate_signatures(conn: Connection, ids: set[str]) -> dict[str, Signature]:
+    """Signatures of stored documents: remembered, else computed from their text (and remembered, with
+    their shingle hashes)."""
+    out: dict[str, Signature] = {}
+    unseen = []
+    for doc_id in ids:
+        known = _signatures.get(conn, doc_id)
+        if known is MISSING:
+            unseen.append(doc_id)
+        else:
+            out[doc_id] = known
+    for doc_id, text in repo.document_texts(conn, unseen).items():
+        digest = _digest(text)
+        _digests.put(conn, doc_id, digest)
+        found = text_sketch(text)
+        if found is not None:  # too short to be a copy of anything (nor filed under any band)
+            _remember(digest, found.hashes)
+            _signatures.put(conn, doc_id, found.signature)
+            out[doc_id] = found.signature
+    return out
+
+
 def _candidate_hashes(conn: Connection, ids: set[str]) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     unseen = []
@@ -206,11 +230,8 @@ def index_document(
         return []
     digest = _digest(text)
     own = _remember(digest, own_sketch.hashes)
-    candidates = set()
-    for other_id in repo.lsh_candidates(conn, own_sketch.bands) - {document_id}:
-        other = _signatures.get(conn, other_id)
-        if other is MISSING or not surely_not_copies(own_sketch.signature, other):
-            candidates.add(other_id)
+    others = _candidate_signatures(conn, repo.lsh_candidates(conn, own_sketch.bands) - {document_id})
+    candidates = {other_id for other_id, other in others.items() if not surely_not_copies(own_sketch.signature, other)}
     found: list[Copy] = []
     verdicts: dict[int, float | None] = {}  # per distinct candidate text: similarity if a copy
     for other_id, other in _candidate_hashes(conn, candidates).items():
