@@ -4,6 +4,8 @@ are all there, sealed, for whoever holds the key, and custody covers them."""
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import shutil
 import subprocess
@@ -97,6 +99,29 @@ def test_protected_fields_are_nowhere_in_clear(tmp_path, monkeypatch, database_u
         assert b"testimony-ik6.txt" in exported and leaks(exported) == [], fmt
     shown = runner.invoke(app, ["--data-dir", str(data), "incidents"])
     assert shown.exit_code == 0 and not leaks(shown.output.encode())
+
+
+def test_a_name_spelled_with_character_references_is_nowhere_in_clear(tmp_path, monkeypatch):
+    use_new_key(monkeypatch, tmp_path)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    page = (
+        "<html><head><title>Testimony</title></head><body><article><p>&#1052;&#1072;&#1088;&#1080;&#1085;&#1072; "
+        "&#1055;&#1086;&#1083;&#1103;&#1082;&#1086;&#1074;&#1072; says her son was beaten by guards in IK-6 in Kopeysk "
+        "in October 2022. Поля&shy;кову was called in for questioning; P&#111;lyakova can be reached on "
+        "8&#8209;916&#8209;555&#8209;12&#8209;34.</p></article></body></html>"
+    )
+    (folder / "testimony.html").write_text(page, "utf-8")
+    (folder / "testimony.html.meta.json").write_text(json.dumps({"protected": WITNESS}), "utf-8")
+    store = Store.open(tmp_path / "data")
+    report = ingest_paths(store, [folder], actor="tester")
+    assert report.count("added") == 1, report.outcomes
+    with store.read() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(select(documents))]
+    stored = json.dumps(rows, ensure_ascii=False)
+    assert "[protected]" in stored and "&#1055;" not in stored and "&shy;" not in stored
+    assert leaks(html.unescape(stored).replace("\u00ad", "").encode()) == []
+    store.close()
 
 
 def test_the_sealed_original_is_the_original_byte_for_byte(tmp_path, monkeypatch):

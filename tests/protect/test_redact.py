@@ -31,6 +31,25 @@ def test_a_phone_number_is_found_however_it_is_written():
     assert r.text("case 916-555 of 2022") == "case 916-555 of 2022"
 
 
+def test_a_value_is_found_however_its_characters_are_spelled():
+    r = Redactor({"witness_name": "Марина Полякова", "contact": "+7 (916) 555-12-34"})
+    for spelled in (
+        "&#1055;&#1086;&#1083;&#1103;&#1082;&#1086;&#1074;&#1072;",  # decimal character references
+        "&#x41F;&#x43E;&#x43B;&#x44F;&#x43A;&#x43E;&#x432;&#x430;",  # hexadecimal ones
+        "P&#111;lyakova",
+        "Поля&shy;кова",
+        "Поля\u00adкова",  # a soft hyphen
+        "Поля\u200bкова",  # a zero-width space
+        "Поляко\u0301ва",  # a stress mark
+        "Marina&nbsp;Polyakova",
+        "916&#8209;555&#8209;12&#8209;34",  # non-breaking hyphens
+        "916\u2011555\u201112\u201134",
+        "916-555-12-34",
+    ):
+        assert r.text(f"said {spelled} today") == f"said {MARK} today", spelled
+    assert r.text("AT&T &amp; Co, &foo; Поля, Поле\u0301") == "AT&T &amp; Co, &foo; Поля, Поле\u0301"
+
+
 def test_an_unknown_field_is_matched_exactly_and_a_relation_as_a_whole():
     r = Redactor({"employer": "Kopeysk Machine Plant", "relation": "his older sister"})
     assert r.text("worked at the kopeysk  machine plant") == f"worked at the {MARK}"

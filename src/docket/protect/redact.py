@@ -5,10 +5,15 @@ cleaned text, the search index, the extracted sentences and every snippet are ma
 and the plain value is never stored. How each field is matched is data (``data/protection.yaml``):
 the whole value; each word of a name in any case ending and either script («Петровой», "Petrova");
 the digits of a phone number with any separators. Overlapping or adjacent finds become one mark.
+
+Values are found however a text spells their characters: through HTML character references
+(``&#1055;&#1086;…``, ``Polya&shy;kova``), soft hyphens and zero-width characters inside a word, and
+stress marks over its vowels («Поляко́ва»); the mark then covers the whole spelling.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -20,7 +25,14 @@ from docket.model import Document
 from docket.protect.fields import config, spec_of
 
 _WORD = re.compile(r"\w+")
-_SEPARATORS = r"[\s\-().\u00a0]*"
+_SEPARATORS = r"[\s\-().\u00a0\u2010-\u2015\u2212]*"
+_GAP = re.compile(r"[\s,.\-]*")  # what may lie between two finds that become one mark
+# What a text may hold inside a value without changing how it reads: character references, invisible
+# format characters (soft hyphen, zero-width space and joiners, word joiner, BOM) and combining accents.
+_HIDDEN = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?"
+    r"|[\u00ad\u200b-\u200d\u2060\ufeff\u0300-\u036f]"
+)
 
 
 @cache
@@ -68,6 +80,14 @@ class Redactor:
         self.max_ending: int = cfg["max_ending"]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the values are in ``text``: merged (start, end) spans of the text as given."""
+        view, starts, ends = _view(text)
+        found = self._spans(view)
+        if view is text:
+            return found
+        return _merge([(starts[a], ends[b - 1]) for a, b in found], text)
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
         found = [m.span() for p in self.patterns for m in p.finditer(text) if m.end() > m.start()]
         if self.name_keys:
             for m in _WORD.finditer(text):
@@ -96,6 +116,43 @@ class Redactor:
         return value
 
 
+def _view(text: str) -> tuple[str, list[int], list[int]]:
+    """The text as it reads (character references decoded, hidden characters dropped), and for each of
+    its characters the start and end of what spells it in ``text``. ``text`` itself when nothing is hidden."""
+    if "&" not in text and not _HIDDEN.search(text):
+        return text, [], []
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for m in _HIDDEN.finditer(text):
+        for i in range(pos, m.start()):
+            out.append(text[i])
+            starts.append(i)
+            ends.append(i + 1)
+        spelled = m.group()
+        if spelled.startswith("&"):
+            decoded = html.unescape(spelled)
+            if decoded == spelled:  # not a reference: its characters as they are
+                for i in range(m.start(), m.end()):
+                    out.append(text[i])
+                    starts.append(i)
+                    ends.append(i + 1)
+            else:
+                for ch in decoded:
+                    if _HIDDEN.fullmatch(ch):  # &shy;, &zwj;, ...: dropped as the characters themselves are
+                        continue
+                    out.append(ch)
+                    starts.append(m.start())
+                    ends.append(m.end())
+        pos = m.end()
+    for i in range(pos, len(text)):
+        out.append(text[i])
+        starts.append(i)
+        ends.append(i + 1)
+    return "".join(out), starts, ends
+
+
 def _exact(value: str) -> re.Pattern[str]:
     words = [re.escape(w) for w in value.split()]
     body = r"\s+".join(words)
@@ -110,14 +167,14 @@ def _digits(value: str, min_digits: int, tail: int) -> re.Pattern[str] | None:
         return None
     core = digits[-tail:]
     body = _SEPARATORS.join(core)
-    return re.compile(r"(?<!\d)(?:\+?\d{0,3}" + _SEPARATORS + ")?" + body + r"(?!\d)")
+    return re.compile(r"(?<!\d)(?:\+?\d{1,3}" + _SEPARATORS + ")?" + body + r"(?!\d)")
 
 
 def _merge(spans: Iterable[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """Sorted spans, overlapping ones and ones apart only by spaces or punctuation joined."""
+    """Sorted spans, overlapping ones and ones apart only by white space, commas, stops or hyphens joined."""
     out: list[tuple[int, int]] = []
     for a, b in sorted(spans):
-        if out and (a <= out[-1][1] or not text[out[-1][1] : a].strip(" \t,.-")):
+        if out and (a <= out[-1][1] or _GAP.fullmatch(text, out[-1][1], a)):
             out[-1] = (out[-1][0], max(out[-1][1], b))
         else:
             out.append((a, b))
