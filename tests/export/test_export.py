@@ -97,3 +97,20 @@ def test_csv_has_one_row_per_incident(tmp_path: Path):
 def test_empty_store_exports_nothing(tmp_path: Path):
     fh = io.StringIO()
     assert write_jsonl(Store.open(tmp_path), fh) == 0 and fh.getvalue() == ""
+
+
+def test_an_export_read_a_page_at_a_time_is_the_export_read_at_once(tmp_path: Path, monkeypatch):
+    from docket.export import records
+    from docket.pipeline import ingest_paths
+
+    store = Store.open(tmp_path / "data")
+    ingest_paths(store, [Path(__file__).resolve().parents[2] / "examples" / "reports"], actor="tester")
+    whole, paged = io.StringIO(), io.StringIO()
+    n = write_jsonl(store, whole)
+    monkeypatch.setattr(records, "PAGE", 2)
+    assert write_jsonl(store, paged) == n and n >= 5
+    assert paged.getvalue() == whole.getvalue()
+    ticks: list[tuple[int, int]] = []
+    assert write_csv(store, io.StringIO(), lambda done, total: ticks.append((done, total))) == n
+    assert ticks == [(i, n) for i in range(1, n + 1)]
+    store.close()

@@ -1,4 +1,8 @@
-"""Incidents as export records, exactly per shared/docs/incident-format.md."""
+"""Incidents as export records, exactly per shared/docs/incident-format.md.
+
+Records are read a page of incidents (and their sources) at a time, so an export's memory does not grow
+with the register; the caller reads them all in one transaction (``consistent``) so that the pages agree.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +12,41 @@ from typing import Any
 from sqlalchemy import Connection
 
 from docket.store.documents import published_of
-from docket.store.register import list_incidents, sources_of
+from docket.store.register import incident_ids, incidents_by_ids, sources_of
+
+PAGE = 500  # incidents read at a time
 
 
-def incident_records(conn: Connection) -> Iterator[dict[str, Any]]:
-    incidents = list_incidents(conn)
-    sources = sources_of(conn)
-    for inc in incidents:
-        yield {
-            "id": inc["id"],
-            "types": inc["types"],
-            "date": _date(inc["date"]),
-            "places": [_place(p) for p in inc["places"]],
-            "count": inc["count"],
-            "victims": inc["victims"],
-            "perpetrators": inc["perpetrators"],
-            "status": inc["status"],
-            "sources": source_entries(sources.get(inc["id"], [])),
-        }
+def consistent(conn: Connection) -> Connection:
+    """``conn`` reading one snapshot across statements: PostgreSQL's REPEATABLE READ (SQLite's read
+    transaction already is one). Call before the connection's first statement."""
+    if conn.dialect.name == "postgresql":
+        return conn.execution_options(isolation_level="REPEATABLE READ")
+    return conn
+
+
+def incident_records(conn: Connection, ids: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    """The export record of each incident (of ``ids``, else all, in the register's order)."""
+    ids = incident_ids(conn) if ids is None else ids
+    for start in range(0, len(ids), PAGE):
+        page = ids[start : start + PAGE]
+        sources = sources_of(conn, page)
+        for inc in incidents_by_ids(conn, page):
+            yield _record(inc, sources.get(inc["id"], []))
+
+
+def _record(inc: dict[str, Any], sources: list[tuple[dict, dict]]) -> dict[str, Any]:
+    return {
+        "id": inc["id"],
+        "types": inc["types"],
+        "date": _date(inc["date"]),
+        "places": [_place(p) for p in inc["places"]],
+        "count": inc["count"],
+        "victims": inc["victims"],
+        "perpetrators": inc["perpetrators"],
+        "status": inc["status"],
+        "sources": source_entries(sources),
+    }
 
 
 def _date(d: dict) -> dict:

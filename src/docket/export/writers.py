@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable
-from typing import TextIO
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
 
-from docket.export.records import incident_records
+from docket.export.records import consistent, incident_records
 from docket.store import Store
+from docket.store.register import incident_ids
 
 Tick = Callable[[int, int], None]
 
@@ -18,24 +19,33 @@ CSV_COLUMNS = [
 ]
 
 
+def _records(store: Store) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(how many in all, record) for each incident, read in one snapshot of the register."""
+    with store.read() as conn:
+        conn = consistent(conn)
+        ids = incident_ids(conn)
+        for record in incident_records(conn, ids):
+            yield len(ids), record
+
+
 def write_jsonl(store: Store, fh: TextIO, progress: Tick | None = None) -> int:
     """One JSON object per incident, one per line; returns how many."""
-    with store.read() as conn:
-        records = list(incident_records(conn))
-    for i, record in enumerate(records, 1):
+    done = 0
+    for total, record in _records(store):
         fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        done += 1
         if progress:
-            progress(i, len(records))
-    return len(records)
+            progress(done, total)
+    return done
 
 
 def write_csv(store: Store, fh: TextIO, progress: Tick | None = None) -> int:
     """One row per incident: lists joined with "; ", sources as "document[origin]"."""
-    with store.read() as conn:
-        records = list(incident_records(conn))
     writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for i, r in enumerate(records, 1):
+    done = 0
+    for total, r in _records(store):
+        done += 1
         first = r["places"][0] if r["places"] else {}
         count = r["count"] or {}
         origins = list(dict.fromkeys(s["origin"] for s in r["sources"] if s.get("origin")))
@@ -60,5 +70,5 @@ def write_csv(store: Store, fh: TextIO, progress: Tick | None = None) -> int:
             "sources": len(r["sources"]),
         })
         if progress:
-            progress(i, len(records))
-    return len(records)
+            progress(done, total)
+    return done

@@ -45,9 +45,23 @@ def incident_dict(row: Row) -> dict[str, Any]:
     }
 
 
+_ORDER = (incidents.c.date_start.is_(None), incidents.c.date_start, incidents.c.id)  # dated first, by date
+
+
+def incident_ids(conn: Connection) -> list[str]:
+    """Every incident's id, in the register's order (as ``list_incidents``)."""
+    return list(conn.execute(select(incidents.c.id).order_by(*_ORDER)).scalars())
+
+
+def incidents_by_ids(conn: Connection, ids: list[str]) -> list[dict[str, Any]]:
+    """The stored incidents among ``ids`` (as ``incident_dict``), in the order of ``ids``."""
+    found = {r.id: incident_dict(r) for r in conn.execute(select(incidents).where(incidents.c.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
 def list_incidents(conn: Connection, flt: IncidentFilter | None = None) -> list[dict[str, Any]]:
     flt = flt or IncidentFilter()
-    query = select(incidents).order_by(incidents.c.date_start.is_(None), incidents.c.date_start, incidents.c.id)
+    query = select(incidents).order_by(*_ORDER)
     if flt.country:
         query = query.where(incidents.c.country == flt.country.upper())
     if flt.status:
