@@ -13,7 +13,7 @@ from markupsafe import Markup
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from docket import custody
-from docket.export.records import incident_records
+from docket.export.records import consistent, incident_records
 from docket.export.writers import write_csv
 from docket.review import accounts, actions
 from docket.review.accounts import PROTECTED, ROLE_ORDER, AccountError
@@ -327,6 +327,7 @@ def export_data(web: Web, flt: queries.Filters, fmt: str, actor: str | None) -> 
     if fmt not in ("jsonl", "csv"):
         raise HTTPError(400, "format is jsonl or csv")
     with web.store.read() as conn:
+        conn = consistent(conn)
         wanted = {i["id"] for i in queries.filtered_incidents(conn, flt)} if flt.active() else None
         if fmt == "jsonl":
             data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in incident_records(conn)
