@@ -97,7 +97,8 @@ def document_texts(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
     ids = list(set(ids))
     if not ids:
         return {}
-    return {doc_id: text or "" for doc_id, text in fetch(conn, f"SELECT id, text FROM documents WHERE id IN ({marks(len(ids))})", ids)}
+    sql = f"SELECT id, text FROM documents WHERE id IN ({marks(len(ids))})"
+    return {doc_id: text or "" for doc_id, text in fetch(conn, sql, ids)}
 
 
 def document_info(conn: Connection, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -267,7 +268,8 @@ def incident_heads(conn: Connection, ids: Iterable[str]) -> list[dict[str, Any]]
         return []
     sql = f"SELECT id, updated_at, locked, overrides FROM incidents WHERE id IN ({marks(len(ids))})"
     return [
-        {"id": i, "updated_at": updated_at, "locked": bool(locked), "overrides": json.loads(overrides) if overrides else None}
+        {"id": i, "updated_at": updated_at, "locked": bool(locked),
+         "overrides": json.loads(overrides) if overrides else None}
         for i, updated_at, locked, overrides in fetch(conn, sql, ids)
     ]
 
@@ -324,7 +326,8 @@ def insert_incident(conn: Connection, row: dict[str, Any]) -> str:
     values.setdefault("created_at", values["updated_at"])
     values.setdefault("locked", False)
     columns = _columns(values)
-    execute(conn, f"INSERT INTO incidents ({', '.join(columns)}) VALUES ({marks(len(columns))})", list(values.values()))
+    sql = f"INSERT INTO incidents ({', '.join(columns)}) VALUES ({marks(len(columns))})"
+    execute(conn, sql, list(values.values()))
     return values["updated_at"]
 
 
@@ -359,7 +362,8 @@ def set_incident_keys(conn: Connection, incident_id: str, keys: Iterable[str], o
         sql = f"DELETE FROM incident_keys WHERE incident_id = ? AND key IN ({marks(len(gone))})"
         execute(conn, sql, [incident_id, *gone])
     if added := sorted(new - old):
-        execute_many(conn, "INSERT INTO incident_keys (key, incident_id) VALUES (?, ?)", [(k, incident_id) for k in added])
+        rows = [(k, incident_id) for k in added]
+        execute_many(conn, "INSERT INTO incident_keys (key, incident_id) VALUES (?, ?)", rows)
     return new
 
 
