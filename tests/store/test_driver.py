@@ -54,3 +54,20 @@ def test_an_update_names_only_the_incidents_columns(tmp_path):
         repo.update_incident(conn, {"id": "inc_a", "status": "corroborated"})
         assert repo.get_incident(conn, "inc_a")["status"] == "corroborated"
     store.close()
+
+
+def test_a_capped_key_lookup_keeps_the_incidents_of_the_first_keys_on_both_engines(tmp_path):
+    store = Store.open(tmp_path / "d")
+    with store.write() as conn:
+        for n in range(6):
+            repo.insert_incident(conn, _incident(f"inc_{n}"))
+        repo.set_incident_keys(conn, "inc_5", ["k|a"])
+        repo.set_incident_keys(conn, "inc_0", ["k|b", "k|c"])
+        repo.set_incident_keys(conn, "inc_3", ["k|b"])
+        repo.set_incident_keys(conn, "inc_1", ["k|c"])
+        repo.set_incident_keys(conn, "inc_4", ["k|z"])
+    with store.read() as conn:
+        assert repo.incidents_by_keys(conn, ["k|c", "k|b", "k|a", "k|z"], limit=3) == {"inc_5", "inc_0", "inc_3"}
+        assert repo.incidents_by_keys(conn, ["k|c", "k|z"], limit=2) == {"inc_0", "inc_1"}
+        assert repo.incidents_by_keys(conn, ["k|c", "k|b", "k|a", "k|z"]) == {"inc_0", "inc_1", "inc_3", "inc_4", "inc_5"}
+    store.close()

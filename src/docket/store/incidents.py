@@ -368,11 +368,19 @@ def set_incident_keys(conn: Connection, incident_id: str, keys: Iterable[str], o
 
 
 def incidents_by_keys(conn: Connection, keys: Iterable[str], limit: int = 400) -> set[str]:
-    """Incidents filed under any of the blocking keys (an indexed lookup, capped)."""
+    """Incidents filed under any of the blocking keys (an indexed lookup, capped at the first ``limit`` in
+    the order of the first key that names each, then id)."""
     keys = sorted(set(keys))
     if not keys:
         return set()
-    sql = f"SELECT DISTINCT incident_id FROM incident_keys WHERE key IN ({marks(len(keys))}) LIMIT ?"
+    where = f"key IN ({marks(len(keys))})"
+    if conn.dialect.name == "postgresql":
+        # Not DISTINCT ... LIMIT: for a long key list PostgreSQL's planner then walks the incident_id index
+        # filtering every row (100+ ms at 280,000 keys) instead of looking the keys up (under 1 ms).
+        sql = (f"SELECT incident_id FROM incident_keys WHERE {where} GROUP BY incident_id "
+               "ORDER BY min(key), incident_id LIMIT ?")
+    else:  # SQLite scans the keys in order and stops at the limit: the same incidents
+        sql = f"SELECT DISTINCT incident_id FROM incident_keys WHERE {where} LIMIT ?"
     return {r[0] for r in fetch(conn, sql, [*keys, limit])}
 
 
