@@ -124,13 +124,19 @@ def test_a_name_spelled_with_character_references_is_nowhere_in_clear(tmp_path, 
     store.close()
 
 
-def test_the_sealed_original_is_the_original_byte_for_byte(tmp_path, monkeypatch):
+def _one_testimony(tmp_path, monkeypatch) -> tuple[Store, str]:
+    """A store holding one protected testimony, and the SHA-256 of its (sealed) original."""
     use_new_key(monkeypatch, tmp_path)
     txt, _ = write_testimonies(tmp_path / "in")
     store = Store.open(tmp_path / "data")
     ingest_paths(store, [txt], actor="tester")
     with store.read() as conn:
         sha = conn.execute(select(documents.c.blob_sha256)).scalar()
+    return store, sha
+
+
+def test_the_sealed_original_is_the_original_byte_for_byte(tmp_path, monkeypatch):
+    store, sha = _one_testimony(tmp_path, monkeypatch)
     assert not store.blobs.exists(sha) and store.sealed.exists(sha)
     assert leaks(store.sealed.path(sha).read_bytes()) == []
     with store.originals_of(sha).open(sha) as fh:
@@ -139,12 +145,7 @@ def test_the_sealed_original_is_the_original_byte_for_byte(tmp_path, monkeypatch
 
 
 def test_a_sealed_original_altered_on_disk_is_reported_by_verify(tmp_path, monkeypatch):
-    use_new_key(monkeypatch, tmp_path)
-    txt, _ = write_testimonies(tmp_path / "in")
-    store = Store.open(tmp_path / "data")
-    ingest_paths(store, [txt], actor="tester")
-    with store.read() as conn:
-        sha = conn.execute(select(documents.c.blob_sha256)).scalar()
+    store, sha = _one_testimony(tmp_path, monkeypatch)
     assert custody.verify(store) == []
     path = store.sealed.path(sha)
     body = bytearray(path.read_bytes())

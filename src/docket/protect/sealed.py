@@ -41,15 +41,10 @@ class SealedBlobStore(LocalBlobStore):
         self.keyring = keyring
 
     def _key(self) -> Keyring:
-        if self.keyring is None:
-            raise KeyMissing("sealed originals need the protection key: run `docket key init` or set it up")
-        return self.keyring
+        return _required(self.keyring)
 
     def put(self, stream: BinaryIO, expected_sha256: str | None = None) -> tuple[str, int]:
-        data = stream.read()
-        sha = hashlib.sha256(data).hexdigest()
-        if expected_sha256 and sha != expected_sha256:
-            raise ProtectionError(f"content changed while reading (expected {expected_sha256[:12]}, got {sha[:12]})")
+        data, sha = _read_checked(stream, expected_sha256)
         final = self.path(sha)
         if final.exists():
             return sha, len(data)
@@ -90,15 +85,10 @@ class SealedObjectBlobStore:
         self.earlier = earlier
 
     def _key(self) -> Keyring:
-        if self.keyring is None:
-            raise KeyMissing("sealed originals need the protection key: run `docket key init` or set it up")
-        return self.keyring
+        return _required(self.keyring)
 
     def put(self, stream: BinaryIO, expected_sha256: str | None = None) -> tuple[str, int]:
-        data = stream.read()
-        sha = hashlib.sha256(data).hexdigest()
-        if expected_sha256 and sha != expected_sha256:
-            raise ProtectionError(f"content changed while reading (expected {expected_sha256[:12]}, got {sha[:12]})")
+        data, sha = _read_checked(stream, expected_sha256)
         if not self.exists(sha):
             self.objects.fs.pipe_file(self.objects.key(sha), seal_file(self._key(), data, _context(sha)))
         return sha, len(data)
@@ -134,6 +124,21 @@ def sealed_store(blobs: BlobStore, data_dir: Path, keyring: Keyring | None) -> S
     if isinstance(blobs, ObjectBlobStore):
         return SealedObjectBlobStore(f"{blobs.url}/{SEALED_DIR}", keyring, local, **blobs.options)
     return local
+
+
+def _required(keyring: Keyring | None) -> Keyring:
+    if keyring is None:
+        raise KeyMissing("sealed originals need the protection key: run `docket key init` or set it up")
+    return keyring
+
+
+def _read_checked(stream: BinaryIO, expected_sha256: str | None) -> tuple[bytes, str]:
+    """The original's bytes (a testimony: small, sealed whole) and their SHA-256, checked when expected."""
+    data = stream.read()
+    sha = hashlib.sha256(data).hexdigest()
+    if expected_sha256 and sha != expected_sha256:
+        raise ProtectionError(f"content changed while reading (expected {expected_sha256[:12]}, got {sha[:12]})")
+    return data, sha
 
 
 def _context(sha256: str) -> str:
