@@ -22,7 +22,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CHILD = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 from pathlib import Path
 from docket.export import write_jsonl
 from docket.store import Store
@@ -38,7 +38,7 @@ print(json.dumps({"incidents": n, "seconds": seconds, "peak_rss_mib": resource.g
 
 def run(src: Path, data: Path) -> dict:
     env = {**os.environ, "PYTHONPATH": str(src)}
-    done = subprocess.run([sys.executable, "-c", "import os\n" + CHILD, str(data)], env=env, capture_output=True,
+    done = subprocess.run([sys.executable, "-c", CHILD, str(data)], env=env, capture_output=True,
                           text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -49,6 +49,8 @@ def main() -> int:
     parser.add_argument("--baseline", type=Path, help="the src folder of the checkout to compare with")
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
+    if not (args.data_dir / "docket.sqlite").is_file():
+        parser.error(f"{args.data_dir}: no docket.sqlite here (give the data folder of a SQLite store)")
     sides = {"this": REPO / "src"} | ({"baseline": args.baseline} if args.baseline else {})
     results: dict[str, list[dict]] = {name: [] for name in sides}
     with tempfile.TemporaryDirectory(prefix="docket-export-") as tmp:

@@ -458,7 +458,8 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, files: int, 
         "",
         f"Command: `.venv/bin/python bench/scale_out.py --docs {args.docs} --shape {args.shape} --repeat {args.repeat} "
         f"--runs {' '.join(args.runs)}"
-        f"{' --profile' if args.profile else ''} --write-docs`",
+        f"{' --profile' if args.profile else ''}"
+        f"{'' if args.sample_every == 30 else f' --sample-every {args.sample_every:g}'} --write-docs`",
         "",
         f"Machine: {machine()}. Date: {dt.date.today().isoformat()}.",
         "",
@@ -538,9 +539,7 @@ def paces(results: list[dict[str, Any]]) -> list[str]:
 def cores_in_use(results: list[dict[str, Any]]) -> list[str]:
     """Cores each part of a run kept busy, by quarter of the run; idle: the machine's cores no one used
     (counting this bench's own processes and whatever else ran on the machine)."""
-    out = ["", "Cores in use by quarter of each run (client: the writer and the Dask client and scheduler; "
-           "server: PostgreSQL; idle: no process):", "",
-           "| run | engine | quarter | documents | client | workers | server | idle |", "|---|---|---|---:|---:|---:|---:|---:|"]
+    rows = []
     for r in results:
         timeline = r.get("timeline") or []
         if len(timeline) < 2:
@@ -552,10 +551,15 @@ def cores_in_use(results: list[dict[str, Any]]) -> list[str]:
             if point[0] > previous[0] and (point[0] >= end * quarter / 4 or point is timeline[-1]):
                 span = point[0] - previous[0]
                 used = [(point[i] - previous[i]) / span for i in range(2, 6)]
-                out.append(f"| {r['mode']} | {r['engine']} | {quarter} | {point[1] - previous[1]:,.0f} | "
-                           + " | ".join(f"{u:.2f}" for u in used) + " |")
+                rows.append(f"| {r['mode']} | {r['engine']} | {quarter} | {point[1] - previous[1]:,.0f} | "
+                            + " | ".join(f"{u:.2f}" for u in used) + " |")
                 previous, quarter = point, quarter + 1
-    return out
+    if not rows:
+        return []
+    return ["", "Cores in use by quarter of each run (client: the writer and the Dask client and scheduler; "
+            "server: PostgreSQL; idle: no process):", "",
+            "| run | engine | quarter | documents | client | workers | server | idle |",
+            "|---|---|---|---:|---:|---:|---:|---:|", *rows]
 
 
 def machine() -> str:
@@ -586,6 +590,8 @@ def main() -> int:
     parser.add_argument("--work", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.sample_every <= 0:
+        parser.error(f"--sample-every must be more than 0 seconds, not {args.sample_every}")
     if args.child:
         print(json.dumps(run_child(args)))
         return 0
