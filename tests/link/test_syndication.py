@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from linkkit import COPY, OTHER, STORY, add_document, make_engine
 from sqlalchemy import select
 
@@ -130,3 +131,19 @@ def test_the_minhash_estimate_rules_out_candidates_that_are_not_copies_and_never
             copy[i] = "x"
         assert _is_copy(" ".join(text), " ".join(copy))
         assert not syndication.surely_not_copies(sketch(text), sketch(copy)), seed
+
+
+def test_candidates_are_ruled_out_and_overlapped_all_at_once_exactly_as_pair_by_pair():
+    texts = [_words(n, seed) for seed, n in enumerate((400, 80, 300, 30, 5, 250), start=20)]
+    texts.append(texts[0] + _words(200, 40))  # the first, quoted inside a longer text
+    sketches = [syndication.sketch(syndication.shingles(" ".join(t))) for t in texts]
+    own, others = sketches[0], sketches[1:]
+    batch = syndication.ruled_out(own.signature, [o.signature for o in others])
+    assert batch.tolist() == [syndication.surely_not_copies(own.signature, o.signature) for o in others]
+    assert not batch[-1] and batch.any()  # the quoting text stays a candidate; some are ruled out
+    hashes = [o.hashes for o in others] + [np.zeros(0, dtype=np.uint64), own.hashes]
+    expected = [len(np.intersect1d(own.hashes, h, assume_unique=True)) for h in hashes]
+    assert syndication.overlaps(own.hashes, hashes) == expected
+    assert expected[-1] == len(own.hashes) and expected[-2] == 0 and expected[-3] >= len(own.hashes) - 3
+    assert syndication.ruled_out(own.signature, []).tolist() == []
+    assert syndication.overlaps(own.hashes, []) == []

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import weakref
 from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event
@@ -81,6 +82,16 @@ class Lru(_PerStore):
         if value is not MISSING:
             memo.move_to_end(key)
         return value
+
+    def get_many(self, conn: Connection, keys: Iterable[Any]) -> dict[Any, Any]:
+        """The values of those ``keys`` that are remembered."""
+        memo = self._stores.get(_store(conn))
+        if memo is None:
+            return {}
+        found = {key: memo[key] for key in keys if key in memo}
+        for key in found:
+            memo.move_to_end(key)
+        return found
 
     def put(self, conn: Connection, key: Any, value: Any) -> None:
         memo = self._memo(_store(conn))

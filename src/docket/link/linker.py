@@ -122,9 +122,10 @@ def _incident_rows(conn: Connection, ids: set[str]) -> dict[str, dict]:
     values as a ``resolve.Candidate``, remembered from the same version; None: no machine values)."""
     rows = {head["id"]: head for head in repo.incident_heads(conn, ids)}
     unknown = []
+    remembered = _machines.get_many(conn, rows)
     for incident_id, row in rows.items():
-        known = _machines.get(conn, incident_id)
-        if known is not MISSING and known[0] == row["updated_at"]:
+        known = remembered.get(incident_id)
+        if known is not None and known[0] == row["updated_at"]:
             row["candidate"] = known[1]
         else:
             unknown.append(incident_id)

@@ -155,17 +155,20 @@ def _actors(a: list[str], b: frozenset[str]) -> float:
 def score(v: ClaimView, inc: Candidate) -> float:
     """How well the claim fits the incident's machine profile; below THRESHOLD or vetoed = not the same."""
     c = v.claim
-    total = 0.0
-    for part in (
-        lambda: _types(c.types, inc.types),
-        lambda: _date(v, inc),
-        lambda: P.compare(c.places, inc.places, v.facilities, inc.facilities).score,
-        lambda: _count(v, inc),
-    ):
-        s = part()
-        if s <= VETO:
-            return VETO
-        total += s
+    # the cheap vetoes first: most candidates of a dense register fail on type or date
+    types = _types(c.types, inc.types)
+    if types <= VETO:
+        return VETO
+    when = _date(v, inc)
+    if when <= VETO:
+        return VETO
+    count = _count(v, inc)
+    if count <= VETO:
+        return VETO
+    where = P.compare(c.places, inc.places, v.facilities, inc.facilities).score
+    if where <= VETO:
+        return VETO
+    total = types + when + where + count
     total += _actors(c.victims, inc.victims) + _actors(c.perpetrators, inc.perpetrators)
     if v.people & inc.people:
         total += 0.4

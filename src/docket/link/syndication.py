@@ -22,7 +22,6 @@ process, a resumed ingest), so whether a candidate is ruled out never depends on
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ import numpy as np
 from datasketch import MinHash
 from sqlalchemy import Connection
 
-from docket.link.cache import MISSING, Lru
+from docket.link.cache import Lru
 from docket.store import incidents as repo
 
 SHINGLE = 4  # words per shingle
@@ -118,27 +117,47 @@ def surely_not_copies(a: Signature, b: Signature) -> bool:
     """True when the MinHash estimate of the pair's Jaccard similarity is ``RULE_OUT_SIGMAS`` standard
     errors below the least a copy of these sizes can have (Jaccard ``COPY_JACCARD``, or the smaller set
     ``COPY_CONTAINMENT`` inside the larger)."""
-    small, large = sorted((a.size, b.size))
-    if small < MIN_SHINGLES:
-        return True
+    return bool(ruled_out(a, [b])[0])
+
+
+def ruled_out(own: Signature, others: list[Signature]) -> np.ndarray:
+    """``surely_not_copies(own, other)`` for each of ``others``, computed for all of them at once."""
+    if not others:
+        return np.zeros(0, dtype=bool)
+    sizes = np.array([o.size for o in others], dtype=np.float64)
+    small, large = np.minimum(sizes, own.size), np.maximum(sizes, own.size)
     inside = COPY_CONTAINMENT * small
-    need = min(COPY_JACCARD, inside / (small + large - inside))
-    margin = RULE_OUT_SIGMAS * math.sqrt(need * (1 - need) / NUM_PERM)
-    if need - margin <= 0:
-        return False
-    agree = np.count_nonzero(np.frombuffer(a.minhash, np.uint32) == np.frombuffer(b.minhash, np.uint32))
-    return agree / NUM_PERM < need - margin
+    need = np.minimum(COPY_JACCARD, inside / (small + large - inside))
+    floor = need - RULE_OUT_SIGMAS * np.sqrt(need * (1 - need) / NUM_PERM)
+    values = np.frombuffer(b"".join(o.minhash for o in others), np.uint32).reshape(len(others), NUM_PERM)
+    agree = np.count_nonzero(values == np.frombuffer(own.minhash, np.uint32), axis=1)
+    return (small < MIN_SHINGLES) | ((floor > 0) & (agree / NUM_PERM < floor))
 
 
 def copy_similarity(a: np.ndarray, b: np.ndarray) -> float | None:
     """Two texts' ``shingle_hashes``: max(Jaccard, containment of the smaller set) when they are near-copies
     (Jaccard ``COPY_JACCARD`` or containment ``COPY_CONTAINMENT``), the similarity recorded for the pair;
     None when they are not."""
-    small = min(len(a), len(b))
+    return _similarity(overlaps(a, [b])[0], len(a), len(b))
+
+
+def overlaps(own: np.ndarray, others: list[np.ndarray]) -> list[int]:
+    """How many hashes ``own`` shares with each of ``others`` (all ``shingle_hashes`` arrays: sorted and
+    distinct), found in one pass over them all."""
+    if not others or not len(own):
+        return [0] * len(others)
+    joined = np.concatenate(others)
+    at = np.minimum(np.searchsorted(own, joined), len(own) - 1)
+    running = np.concatenate(([0], np.cumsum(own[at] == joined)))
+    ends = np.cumsum([len(o) for o in others])
+    return (running[ends] - running[ends - [len(o) for o in others]]).tolist()
+
+
+def _similarity(inter: int, size_a: int, size_b: int) -> float | None:
+    small = min(size_a, size_b)
     if small < MIN_SHINGLES:
         return None
-    inter = len(np.intersect1d(a, b, assume_unique=True))
-    jaccard = inter / (len(a) + len(b) - inter)
+    jaccard = inter / (size_a + size_b - inter)
     containment = inter / small
     if jaccard < COPY_JACCARD and containment < COPY_CONTAINMENT:
         return None
@@ -182,14 +201,8 @@ def _remember(digest: tuple[int, str], hashes: np.ndarray) -> np.ndarray:
 def _candidate_signatures(conn: Connection, ids: set[str]) -> dict[str, Signature]:
     """Signatures of stored documents: remembered, else computed from their text (and remembered, with
     their shingle hashes)."""
-    out: dict[str, Signature] = {}
-    unseen = []
-    for doc_id in ids:
-        known = _signatures.get(conn, doc_id)
-        if known is MISSING:
-            unseen.append(doc_id)
-        else:
-            out[doc_id] = known
+    out: dict[str, Signature] = _signatures.get_many(conn, ids)
+    unseen = [doc_id for doc_id in ids if doc_id not in out]
     for doc_id, text in repo.document_texts(conn, unseen).items():
         digest = _digest(text)
         _digests.put(conn, doc_id, digest)
@@ -204,9 +217,10 @@ def _candidate_signatures(conn: Connection, ids: set[str]) -> dict[str, Signatur
 def _candidate_hashes(conn: Connection, ids: set[str]) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     unseen = []
+    digests = _digests.get_many(conn, ids)
     for doc_id in sorted(ids):
-        digest = _digests.get(conn, doc_id)
-        found = None if digest is MISSING else _texts.get(digest)
+        digest = digests.get(doc_id)
+        found = None if digest is None else _texts.get(digest)
         if found is None:
             unseen.append(doc_id)
         else:
@@ -231,16 +245,15 @@ def index_document(
     digest = _digest(text)
     own = _remember(digest, own_sketch.hashes)
     others = _candidate_signatures(conn, repo.lsh_candidates(conn, own_sketch.bands) - {document_id})
-    candidates = {other_id for other_id, other in others.items() if not surely_not_copies(own_sketch.signature, other)}
-    found: list[Copy] = []
+    out = ruled_out(own_sketch.signature, list(others.values()))
+    candidates = {other_id for other_id, gone in zip(others, out, strict=True) if not gone}
+    texts = _candidate_hashes(conn, candidates)
+    distinct = list({id(other): other for other in texts.values()}.values())  # documents may share a text
     verdicts: dict[int, float | None] = {}  # per distinct candidate text: similarity if a copy
-    for other_id, other in _candidate_hashes(conn, candidates).items():
-        sim = verdicts.get(id(other), MISSING)
-        if sim is MISSING:
-            sim = copy_similarity(own, other)
-            sim = verdicts[id(other)] = None if sim is None else round(sim, 4)
-        if sim is not None:
-            found.append(Copy(other_id, sim))
+    for other, inter in zip(distinct, overlaps(own, distinct), strict=True):
+        sim = _similarity(inter, len(own), len(other))
+        verdicts[id(other)] = None if sim is None else round(sim, 4)
+    found = [Copy(other_id, sim) for other_id, other in texts.items() if (sim := verdicts[id(other)]) is not None]
     repo.add_syndications(conn, document_id, [(c.document_id, c.similarity) for c in found], new)
     repo.add_lsh_bands(conn, document_id, own_sketch.bands, new)
     _digests.put(conn, document_id, digest)

@@ -15,6 +15,9 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 BUSY_TIMEOUT_MS = 60_000
+# SQLite's page cache per connection (its default is 2 MiB): the writer's index look-ups and inserts
+# (blocking keys, near-copy bands) reach all over tables of hundreds of MiB in a large register.
+PAGE_CACHE_KIB = 128 * 1024
 WRITE_OPTION = "docket_write"
 # An arbitrary constant naming docket's write (and custody) lock among PostgreSQL advisory locks.
 CHAIN_LOCK_KEY = 0x646F636B6574
@@ -57,6 +60,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA wal_autocheckpoint=10000")
+        cur.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -1,0 +1,163 @@
+"""The writer's cost as the register grows, for two or more source trees side by side.
+
+    .venv/bin/python bench/writer_growth.py --files 30000 --trees ../base .   [--window 2000]
+
+A corpus of ``--files`` synthetic reports (``scale_out.make_corpus``, shape ``article``) is read, cleaned and
+extracted once, on 2 processes, and the prepared sources kept in a cache file (``--cache``). Each tree
+(a checkout of docket, e.g. a ``git worktree`` of the commit to compare against) then writes them all into a
+fresh SQLite store as ``docket ingest --workers`` does (``record.SourceWriter``, 32 sources per
+transaction), each in a process of its own, all at once, so that the trees share the machine's load as
+they share its cores. Reported per tree: the writer's CPU time, in all and per source by window of
+``--window`` sources, and a digest of the register it left (incidents' machine values, which incident each
+claim joined, near-copy pairs): equal digests, the same register.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import pickle
+import platform
+import subprocess
+import sys
+import tempfile
+from multiprocessing import Pool
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+CHILD = r"""
+import hashlib, json, pickle, sys, tempfile, time
+from pathlib import Path
+import docket
+from docket.outcome import IngestReport
+from docket.parallel import COMMIT_EVERY
+from docket.record import SourceWriter
+from docket.store import Store
+from scale_out import warm_up
+
+cache, window = sys.argv[1], int(sys.argv[2])
+items = pickle.loads(Path(cache).read_bytes())
+warm_up()
+with tempfile.TemporaryDirectory() as tmp:
+    store = Store.open(Path(tmp) / "store")
+    writer = SourceWriter(store, actor="bench", report=IngestReport(), total=len(items), commit_every=COMMIT_EVERY)
+    windows, start = [], time.process_time()
+    last = start
+    for i, item in enumerate(items, 1):
+        writer.add(item)
+        if i % window == 0 or i == len(items):
+            writer.flush()
+            now = time.process_time()
+            windows.append(round(1000 * (now - last) / (i - (len(windows) * window)), 2))
+            last = now
+    total = time.process_time() - start
+    digest = hashlib.sha256()
+    with store.read() as conn:
+        for sql in ("SELECT id, machine FROM incidents ORDER BY id",
+                    "SELECT id, incident_id FROM claims ORDER BY id",
+                    "SELECT doc_a, doc_b, similarity FROM syndication ORDER BY doc_a, doc_b"):
+            for row in conn.exec_driver_sql(sql):
+                digest.update(repr(tuple(row)).encode())
+        incidents = conn.exec_driver_sql("SELECT count(*) FROM incidents").scalar()
+        documents = conn.exec_driver_sql("SELECT count(*) FROM documents").scalar()
+    store.close()
+print(json.dumps({"module": docket.__file__, "cpu": round(total, 1), "windows": windows, "incidents": incidents,
+                  "documents": documents, "digest": digest.hexdigest()[:16]}))
+"""
+
+
+def _prepare(source):  # type: ignore[no-untyped-def]
+    from docket.prepare import prepare_source
+
+    return prepare_source(source)
+
+
+def _warm() -> None:
+    from scale_out import warm_up
+
+    warm_up()
+
+
+def prepared_cache(files: int, cache_dir: Path) -> Path:
+    """The prepared sources of a ``files``-report corpus, made (2 processes) unless cached already."""
+    from docket.ingest import iter_sources
+    from scale_out import make_corpus
+
+    cache = cache_dir / f"writer-growth-article-{files}.pkl"
+    if cache.exists():
+        return cache
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        make_corpus(files, Path(tmp) / "corpus", shape="article")
+        sources = list(iter_sources([Path(tmp) / "corpus"]))
+        with Pool(2, initializer=_warm) as pool:
+            items = pool.map(_prepare, sources, chunksize=16)
+    partial = cache.with_suffix(".part")
+    partial.write_bytes(pickle.dumps(items))
+    partial.replace(cache)
+    return cache
+
+
+def describe(tree: Path) -> str:
+    done = subprocess.run(["git", "-C", str(tree), "describe", "--always", "--dirty"], capture_output=True, text=True)
+    return done.stdout.strip() or str(tree)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=30_000)
+    parser.add_argument("--trees", type=Path, nargs="+", required=True, help="docket checkouts to compare")
+    parser.add_argument("--window", type=int, default=2_000)
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "docket-bench")
+    args = parser.parse_args()
+    if args.window <= 0 or args.files <= 0:
+        parser.error("--files and --window must be positive")
+    for tree in args.trees:
+        if not (tree / "src" / "docket").is_dir():
+            parser.error(f"{tree}: not a docket checkout (no src/docket)")
+    cache = prepared_cache(args.files, args.cache)
+    children = []
+    for tree in args.trees:
+        env = os.environ | {"PYTHONPATH": f"{tree.resolve() / 'src'}{os.pathsep}{tree.resolve() / 'bench'}"}
+        children.append(subprocess.Popen([sys.executable, "-c", CHILD, str(cache), str(args.window)],
+                                         env=env, stdout=subprocess.PIPE, text=True))
+    results = []
+    for tree, child in zip(args.trees, children, strict=True):
+        out, _ = child.communicate()
+        if child.returncode:
+            sys.exit(f"{tree}: the writer failed (exit {child.returncode})")
+        result = json.loads(out.strip().splitlines()[-1])
+        if not result["module"].startswith(str(tree.resolve())):
+            sys.exit(f"{tree}: the writer ran {result['module']}, not this tree's code")
+        results.append(result)
+    print(report(args, results))
+
+
+def report(args: argparse.Namespace, results: list[dict]) -> str:
+    base = results[0]["cpu"]
+    lines = [
+        f"Writer alone, {args.files:,} `article` files ({results[0]['documents']:,} documents), "
+        f"trees side by side (`bench/writer_growth.py --files {args.files} --window {args.window} --trees "
+        + " ".join(str(t) for t in args.trees) + "`):",
+        "",
+        "| tree | writer CPU s | against the first | ms per source, first window | last window | incidents | register digest |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for tree, r in zip(args.trees, results, strict=True):
+        lines.append(f"| {describe(tree)} | {r['cpu']:.1f} | {r['cpu'] / base:.2f} | {r['windows'][0]} | "
+                     f"{r['windows'][-1]} | {r['incidents']:,} | {r['digest']} |")
+    lines += ["", f"ms per source by window of {args.window:,} sources:"]
+    lines += [f"- {describe(tree)}: {', '.join(str(w) for w in r['windows'])}"
+              for tree, r in zip(args.trees, results, strict=True)]
+    cpu = platform.processor() or platform.machine()
+    lines += ["", f"Machine: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}. "
+              f"Date: {dt.date.today().isoformat()}."]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE))
+    main()

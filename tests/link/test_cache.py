@@ -1,0 +1,23 @@
+"""The link stage's in-process memos."""
+
+from __future__ import annotations
+
+from linkkit import make_engine
+
+from docket.link.cache import MISSING, Lru
+
+
+def test_get_many_returns_what_is_remembered_and_keeps_it_recent(tmp_path):
+    memo = Lru(3)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    engine, other = make_engine(tmp_path / "a"), make_engine(tmp_path / "b")
+    with engine.connect() as conn, other.connect() as elsewhere:
+        assert memo.get_many(conn, ["a"]) == {}
+        for key in "abc":
+            memo.put(conn, key, key.upper())
+        assert memo.get_many(conn, ["a", "x", "c"]) == {"a": "A", "c": "C"}
+        memo.put(conn, "d", "D")  # "b", the least recently used, goes
+        assert memo.get(conn, "b") is MISSING
+        assert memo.get_many(conn, "acd") == {"a": "A", "c": "C", "d": "D"}
+        assert memo.get_many(elsewhere, "acd") == {}  # another store remembers nothing of this one's
