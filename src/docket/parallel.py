@@ -44,6 +44,7 @@ COMMIT_EVERY = 32  # sources per write transaction
 PER_TASK = 16  # sources per Dask task, at most
 TASK_BYTES = 256 * 1024  # file bytes per Dask task, at most (a larger file is a task of its own)
 NICE = 10  # CPU priority of local workers when they are as many as the cores (0 normal, 19 lowest)
+WORKER_STOP_S = 60  # how long a local worker may take to stop when the ingest ends
 
 
 def default_window(client: Any) -> int:
@@ -232,7 +233,13 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
         # for: they yield to it. Fewer leave it a core of its own, and yielding would only slow them.
         if (workers or 1) >= len(os.sched_getaffinity(0)):
             client.register_plugin(YieldCPU(NICE))  # also applied to a worker started in place of a dead one
-        yield client
+        try:
+            yield client
+        finally:
+            # Closing the cluster gives each worker 5 s to stop, which a loaded machine can exceed, and the
+            # timeout would then fail a finished ingest: the workers are stopped first, with time to spare.
+            for nanny in list(cluster.workers.values()):
+                cluster.sync(nanny.close, timeout=WORKER_STOP_S)
 
 
 
