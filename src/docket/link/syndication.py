@@ -148,9 +148,10 @@ def overlaps(own: np.ndarray, others: list[np.ndarray]) -> list[int]:
         return [0] * len(others)
     joined = np.concatenate(others)
     at = np.minimum(np.searchsorted(own, joined), len(own) - 1)
-    running = np.concatenate(([0], np.cumsum(own[at] == joined)))
-    ends = np.cumsum([len(o) for o in others])
-    return (running[ends] - running[ends - [len(o) for o in others]]).tolist()
+    running = np.concatenate(([0], np.cumsum(own[at] == joined)))  # hashes found, up to each position
+    lengths = np.array([len(o) for o in others])
+    ends = np.cumsum(lengths)
+    return (running[ends] - running[ends - lengths]).tolist()
 
 
 def _similarity(inter: int, size_a: int, size_b: int) -> float | None:
