@@ -29,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 CHILD = r"""
-import hashlib, json, pickle, sys, tempfile, time
+import gc, hashlib, json, pickle, sys, tempfile, time
 from pathlib import Path
 import docket
 from docket.outcome import IngestReport
@@ -41,6 +41,7 @@ from scale_out import warm_up
 cache, window = sys.argv[1], int(sys.argv[2])
 items = pickle.loads(Path(cache).read_bytes())
 warm_up()
+gc.freeze()  # the prepared corpus stays in memory: the collector need not walk it, as no writer holds it all
 with tempfile.TemporaryDirectory() as tmp:
     store = Store.open(Path(tmp) / "store")
     writer = SourceWriter(store, actor="bench", report=IngestReport(), total=len(items), commit_every=COMMIT_EVERY)
