@@ -3,7 +3,7 @@
     .venv/bin/python bench/writer_growth.py --files 30000 --trees ../base .   [--window 2000]
 
 A corpus of ``--files`` synthetic reports (``scale_out.make_corpus``, shape ``article``) is read, cleaned and
-extracted once, on 2 processes, and the prepared sources kept in a cache file (``--cache``). Each tree
+extracted once, on 2 processes, and the corpus and its prepared sources kept in ``--cache``. Each tree
 (a checkout of docket, e.g. a ``git worktree`` of the commit to compare against) then writes them all into a
 fresh SQLite store as ``docket ingest --workers`` does (``record.SourceWriter``, 32 sources per
 transaction), each in a process of its own, all at once, so that the trees share the machine's load as
@@ -83,19 +83,21 @@ def _warm() -> None:
 
 
 def prepared_cache(files: int, cache_dir: Path) -> Path:
-    """The prepared sources of a ``files``-report corpus, made (2 processes) unless cached already."""
+    """The prepared sources of a ``files``-report corpus, made (2 processes) unless cached already. The
+    corpus is kept beside them: writing a source stores its original, read from the file."""
     from docket.ingest import iter_sources
     from scale_out import make_corpus
 
     cache = cache_dir / f"writer-growth-article-{files}.pkl"
-    if cache.exists():
+    corpus = cache_dir / f"writer-growth-article-{files}"
+    if cache.exists() and corpus.is_dir():
         return cache
     cache_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        make_corpus(files, Path(tmp) / "corpus", shape="article")
-        sources = list(iter_sources([Path(tmp) / "corpus"]))
-        with Pool(2, initializer=_warm) as pool:
-            items = pool.map(_prepare, sources, chunksize=16)
+    if not corpus.is_dir():
+        make_corpus(files, corpus, shape="article")
+    sources = list(iter_sources([corpus]))
+    with Pool(2, initializer=_warm) as pool:
+        items = pool.map(_prepare, sources, chunksize=16)
     partial = cache.with_suffix(".part")
     partial.write_bytes(pickle.dumps(items))
     partial.replace(cache)
