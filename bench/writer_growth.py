@@ -19,7 +19,7 @@ import datetime as dt
 import json
 import os
 import pickle
-import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,19 +41,19 @@ from scale_out import warm_up
 cache, window = sys.argv[1], int(sys.argv[2])
 items = pickle.loads(Path(cache).read_bytes())
 warm_up()
-gc.freeze()  # the prepared corpus stays in memory: the collector need not walk it, as no writer holds it all
+gc.freeze()  # the whole prepared corpus, held only by this bench, is kept out of the collector's walks
 with tempfile.TemporaryDirectory() as tmp:
     store = Store.open(Path(tmp) / "store")
     writer = SourceWriter(store, actor="bench", report=IngestReport(), total=len(items), commit_every=COMMIT_EVERY)
     windows, start = [], time.process_time()
-    last = start
+    last, since = start, 0
     for i, item in enumerate(items, 1):
         writer.add(item)
         if i % window == 0 or i == len(items):
             writer.flush()
             now = time.process_time()
-            windows.append(round(1000 * (now - last) / (i - (len(windows) * window)), 2))
-            last = now
+            windows.append(round(1000 * (now - last) / (i - since), 2))
+            last, since = now, i
     total = time.process_time() - start
     digest = hashlib.sha256()
     with store.read() as conn:
@@ -70,34 +70,26 @@ print(json.dumps({"module": docket.__file__, "cpu": round(total, 1), "windows": 
 """
 
 
-def _prepare(source):  # type: ignore[no-untyped-def]
-    from docket.prepare import prepare_source
-
-    return prepare_source(source)
-
-
-def _warm() -> None:
-    from scale_out import warm_up
-
-    warm_up()
-
-
 def prepared_cache(files: int, cache_dir: Path) -> Path:
     """The prepared sources of a ``files``-report corpus, made (2 processes) unless cached already. The
     corpus is kept beside them: writing a source stores its original, read from the file."""
     from docket.ingest import iter_sources
-    from scale_out import make_corpus
+    from docket.prepare import prepare_source
+    from scale_out import make_corpus, warm_up
 
     cache = cache_dir / f"writer-growth-article-{files}.pkl"
     corpus = cache_dir / f"writer-growth-article-{files}"
     if cache.exists() and corpus.is_dir():
         return cache
     cache_dir.mkdir(parents=True, exist_ok=True)
-    if not corpus.is_dir():
-        make_corpus(files, corpus, shape="article")
+    if not corpus.is_dir():  # made whole beside it, then renamed: an interrupted run leaves no half corpus
+        partial_corpus = corpus.with_name(corpus.name + ".part")
+        shutil.rmtree(partial_corpus, ignore_errors=True)
+        make_corpus(files, partial_corpus, shape="article")
+        partial_corpus.replace(corpus)
     sources = list(iter_sources([corpus]))
-    with Pool(2, initializer=_warm) as pool:
-        items = pool.map(_prepare, sources, chunksize=16)
+    with Pool(2, initializer=warm_up) as pool:
+        items = pool.map(prepare_source, sources, chunksize=16)
     partial = cache.with_suffix(".part")
     partial.write_bytes(pickle.dumps(items))
     partial.replace(cache)
@@ -140,6 +132,8 @@ def main() -> None:
 
 
 def report(args: argparse.Namespace, results: list[dict]) -> str:
+    from scale_out import machine
+
     base = results[0]["cpu"]
     lines = [
         f"Writer alone, {args.files:,} `article` files ({results[0]['documents']:,} documents), "
@@ -149,15 +143,13 @@ def report(args: argparse.Namespace, results: list[dict]) -> str:
         "| tree | writer CPU s | against the first | ms per source, first window | last window | incidents | register digest |",
         "|---|---|---|---|---|---|---|",
     ]
-    for tree, r in zip(args.trees, results, strict=True):
-        lines.append(f"| {describe(tree)} | {r['cpu']:.1f} | {r['cpu'] / base:.2f} | {r['windows'][0]} | "
+    names = [describe(tree) for tree in args.trees]
+    for name, r in zip(names, results, strict=True):
+        lines.append(f"| {name} | {r['cpu']:.1f} | {r['cpu'] / base:.2f} | {r['windows'][0]} | "
                      f"{r['windows'][-1]} | {r['incidents']:,} | {r['digest']} |")
     lines += ["", f"ms per source by window of {args.window:,} sources:"]
-    lines += [f"- {describe(tree)}: {', '.join(str(w) for w in r['windows'])}"
-              for tree, r in zip(args.trees, results, strict=True)]
-    cpu = platform.processor() or platform.machine()
-    lines += ["", f"Machine: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}. "
-              f"Date: {dt.date.today().isoformat()}."]
+    lines += [f"- {name}: {', '.join(str(w) for w in r['windows'])}" for name, r in zip(names, results, strict=True)]
+    lines += ["", f"Machine: {machine()}. Date: {dt.date.today().isoformat()}."]
     return "\n".join(lines)
 
 
