@@ -8,6 +8,7 @@ import random
 from collections import Counter
 from datetime import date
 
+import pytest
 from linkkit import COPY, OTHER, STORY, add_document, make_claim, make_engine, place
 from sqlalchemy import create_engine, select
 
@@ -16,7 +17,16 @@ from docket.link.corroboration import OriginGroups, independent_origins
 from docket.link.entities import person_key
 from docket.link.places import facility_keys
 from docket.model import Claim, Count, PartialDate, Place
+from docket.store.dialect import WRITE_OPTION
 from docket.store.schema import entities, incident_keys, incidents, merges
+
+# Plain transactions, and write transactions as the store opens them: where rows may be remembered
+# (store/watch.py), so what another connection changed must empty the memo.
+MODES = pytest.mark.parametrize("write", [False, True], ids=["plain", "write"])
+
+
+def _mode(engine, write: bool):
+    return engine.execution_options(**{WRITE_OPTION: True}) if write else engine
 
 PLACES = [
     place("Penal colony No. 6 (IK-6), Yoshkar-Ola", 56.63, 47.89, "Republic of Mari El", precision="facility"),
@@ -161,10 +171,11 @@ def test_incremental_refreshes_equal_full_refreshes(tmp_path):
         assert _incident_rows(conn) == linked
 
 
-def test_a_rolled_back_link_leaves_nothing_remembered(tmp_path):
+@MODES
+def test_a_rolled_back_link_leaves_nothing_remembered(tmp_path, write):
     """Seeds, entities and incident aggregates made in a rolled-back transaction are not taken as
     stored afterwards."""
-    engine = make_engine(tmp_path)
+    engine = _mode(make_engine(tmp_path), write)
     ik6 = PLACES[0]
 
     def report(conn, name: str, origin: str) -> None:
@@ -195,10 +206,11 @@ def test_a_rolled_back_link_leaves_nothing_remembered(tmp_path):
         assert _incident_rows(conn) == {row["id"]: row}
 
 
-def test_changes_made_through_another_connection_are_seen(tmp_path):
+@MODES
+def test_changes_made_through_another_connection_are_seen(tmp_path, write):
     """Two engines on one store, as two processes: each sees the incidents the other changed."""
-    one = make_engine(tmp_path)
-    other = create_engine(one.url)
+    one = _mode(make_engine(tmp_path), write)
+    other = _mode(create_engine(one.url), write)
     rng = random.Random(9)
     for step in range(12):
         with (one if step % 3 else other).begin() as conn:
@@ -210,10 +222,11 @@ def test_changes_made_through_another_connection_are_seen(tmp_path):
         assert _incident_rows(conn) == linked
 
 
-def test_an_unmerge_through_another_connection_is_seen(tmp_path):
+@MODES
+def test_an_unmerge_through_another_connection_is_seen(tmp_path, write):
     """The incident keeps its member count (one claim left, another joined) but not its members."""
-    one = make_engine(tmp_path)
-    other = create_engine(one.url)
+    one = _mode(make_engine(tmp_path), write)
+    other = _mode(create_engine(one.url), write)
     ik6 = PLACES[0]
 
     def report(conn, name: str, count: int, outlet: str) -> None:
@@ -235,3 +248,26 @@ def test_an_unmerge_through_another_connection_is_seen(tmp_path):
         for incident_id in linked:
             refresh(conn, incident_id)
         assert _incident_rows(conn) == linked
+
+
+@MODES
+def test_an_incident_locked_through_another_connection_takes_no_new_claims(tmp_path, write):
+    """A reviewer (another process) locks an incident this process has just linked into: the next report
+    of the same happening starts an incident of its own."""
+    one = _mode(make_engine(tmp_path), write)
+    other = _mode(create_engine(one.url), write)
+    ik6 = PLACES[0]
+
+    def report(conn, name: str) -> list[str]:
+        doc = add_document(conn, name, published="2022-12-01", outlet="Meduza")
+        return link_document(conn, doc, [make_claim(doc, ["recruitment"], "2022-09", [ik6], count=(150, "approx"))])
+
+    with one.begin() as conn:
+        (first,) = report(conn, "a.txt")
+    with one.begin() as conn:
+        assert report(conn, "b.txt") == [first]
+    with other.begin() as conn:
+        conn.execute(incidents.update().where(incidents.c.id == first).values(locked=True, updated_at="reviewed"))
+    with one.begin() as conn:
+        (second,) = report(conn, "c.txt")
+    assert second != first

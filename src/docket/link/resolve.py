@@ -25,6 +25,7 @@ class ClaimView:
     """A claim with what resolution needs precomputed."""
 
     claim: Claim
+    types: frozenset[str]
     facilities: frozenset[str]
     people: frozenset[str]
     window: tuple[date, date] | None
@@ -77,6 +78,7 @@ def view(
 ) -> ClaimView:
     return ClaimView(
         claim,
+        frozenset(claim.types),
         frozenset(P.facility_keys(claim.places, claim.facilities)),
         frozenset(person_key(p) for p in claim.people) - {""},
         claim.date.bounds() if claim.date else None,
@@ -86,11 +88,11 @@ def view(
     )
 
 
-def _types(a: list[str], b: frozenset[str]) -> float:
-    sa = set(a)
-    if not sa & b:
+def _types(a: frozenset[str], b: frozenset[str]) -> float:
+    shared = len(a & b)
+    if not shared:
         return VETO
-    return len(sa & b) / len(sa | b)
+    return shared / (len(a) + len(b) - shared)
 
 
 def _date(v: ClaimView, inc: Candidate) -> float:
@@ -141,9 +143,10 @@ def _count_pair(a: Count, b: dict) -> float:
 
 def _count(v: ClaimView, inc: Candidate) -> float:
     # A count read from a singular noun is too weak to set two reports apart.
-    if v.claim.count is None or v.claim.count.inferred or not inc.counts:
+    count = v.claim.count
+    if count is None or count.inferred or not inc.counts:
         return 0.0
-    return max(_count_pair(v.claim.count, c) for c in inc.counts)
+    return max([_count_pair(count, c) for c in inc.counts])
 
 
 def _actors(a: list[str], b: frozenset[str]) -> float:
@@ -156,7 +159,7 @@ def score(v: ClaimView, inc: Candidate) -> float:
     """How well the claim fits the incident's machine profile; below THRESHOLD or vetoed = not the same."""
     c = v.claim
     # the cheap vetoes first: most candidates of a dense register fail on type or date
-    types = _types(c.types, inc.types)
+    types = _types(v.types, inc.types)
     if types <= VETO:
         return VETO
     when = _date(v, inc)

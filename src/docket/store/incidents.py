@@ -25,6 +25,7 @@ from docket.store.schema import (
     incidents,
     merges,
 )
+from docket.store.watch import RowMemo
 
 
 def now() -> str:
@@ -261,16 +262,26 @@ _INCIDENT_EXISTS = select(incidents.c.id).where(incidents.c.id == bindparam("id"
 
 
 
+# Incidents' heads as this process read or wrote them: id -> (updated_at, locked, overrides as stored), kept
+# right by the functions below that write incidents
+_HEADS = RowMemo(100_000)
+
+
 def incident_heads(conn: Connection, ids: Iterable[str]) -> list[dict[str, Any]]:
-    """``id``, ``updated_at``, ``locked`` and ``overrides`` (decoded) of the stored incidents among ``ids``."""
+    """``id``, ``updated_at``, ``locked`` and ``overrides`` (decoded) of the stored incidents among ``ids``,
+    by id. Read from the store, or remembered where that is known to be the same (``store/watch.py``)."""
     ids = sorted(set(ids))
     if not ids:
         return []
-    sql = f"SELECT id, updated_at, locked, overrides FROM incidents WHERE id IN ({marks(len(ids))})"
+    heads = _HEADS.get_many(conn, ids)
+    if unknown := [i for i in ids if i not in heads]:
+        sql = f"SELECT id, updated_at, locked, overrides FROM incidents WHERE id IN ({marks(len(unknown))})"
+        for incident_id, updated_at, locked, overrides in fetch(conn, sql, unknown):
+            heads[incident_id] = head = (updated_at, bool(locked), overrides)
+            _HEADS.put(conn, incident_id, head)
     return [
-        {"id": i, "updated_at": updated_at, "locked": bool(locked),
-         "overrides": json.loads(overrides) if overrides else None}
-        for i, updated_at, locked, overrides in fetch(conn, sql, ids)
+        {"id": i, "updated_at": head[0], "locked": head[1], "overrides": json.loads(head[2]) if head[2] else None}
+        for i in ids if (head := heads.get(i)) is not None
     ]
 
 
@@ -328,8 +339,8 @@ def insert_incident(conn: Connection, row: dict[str, Any]) -> str:
     columns = _columns(values)
     sql = f"INSERT INTO incidents ({', '.join(columns)}) VALUES ({marks(len(columns))})"
     execute(conn, sql, list(values.values()))
+    _HEADS.put(conn, values["id"], (values["updated_at"], bool(values["locked"]), values.get("overrides")))
     return values["updated_at"]
-
 
 
 def update_incident(conn: Connection, row: dict[str, Any]) -> str:
@@ -339,10 +350,16 @@ def update_incident(conn: Connection, row: dict[str, Any]) -> str:
     key = values.pop("id")
     sql = f"UPDATE incidents SET {', '.join(c + ' = ?' for c in _columns(values))} WHERE id = ?"
     execute(conn, sql, [*values.values(), key])
+    _HEADS.update(conn, key, lambda head: (
+        values["updated_at"],
+        bool(values["locked"]) if "locked" in values else head[1],
+        values["overrides"] if "overrides" in values else head[2],
+    ))  # fmt: skip
     return values["updated_at"]
 
 
 def delete_incident(conn: Connection, incident_id: str) -> None:
+    _HEADS.drop(conn, incident_id)
     conn.execute(incident_keys.delete().where(incident_keys.c.incident_id == incident_id))
     conn.execute(incidents.delete().where(incidents.c.id == incident_id))
 
