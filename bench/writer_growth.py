@@ -9,7 +9,8 @@ fresh SQLite store as ``docket ingest --workers`` does (``record.SourceWriter``,
 transaction), each in a process of its own, all at once, so that the trees share the machine's load as
 they share its cores. Reported per tree: the writer's CPU time, in all and per source by window of
 ``--window`` sources, and a digest of the register it left (incidents' machine values, which incident each
-claim joined, near-copy pairs): equal digests, the same register.
+claim joined, near-copy pairs): equal digests, the same register. ``--first N`` writes only the first N
+prepared sources (the start of a large cached corpus, for a quicker comparison).
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ from docket.record import SourceWriter
 from docket.store import Store
 from scale_out import warm_up
 
-cache, window = sys.argv[1], int(sys.argv[2])
+cache, window, first = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 items = pickle.loads(Path(cache).read_bytes())
+items = items[:first] if first else items
 warm_up()
 gc.freeze()  # the whole prepared corpus, held only by this bench, is kept out of the collector's walks
 with tempfile.TemporaryDirectory() as tmp:
@@ -106,10 +108,11 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=30_000)
     parser.add_argument("--trees", type=Path, nargs="+", required=True, help="docket checkouts to compare")
     parser.add_argument("--window", type=int, default=2_000)
+    parser.add_argument("--first", type=int, default=0, help="write only the first N prepared sources (0: all)")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "docket-bench")
     args = parser.parse_args()
-    if args.window <= 0 or args.files <= 0:
-        parser.error("--files and --window must be positive")
+    if args.window <= 0 or args.files <= 0 or args.first < 0:
+        parser.error("--files and --window must be positive, --first not negative")
     for tree in args.trees:
         if not (tree / "src" / "docket").is_dir():
             parser.error(f"{tree}: not a docket checkout (no src/docket)")
@@ -117,7 +120,7 @@ def main() -> None:
     children = []
     for tree in args.trees:
         env = os.environ | {"PYTHONPATH": f"{tree.resolve() / 'src'}{os.pathsep}{tree.resolve() / 'bench'}"}
-        children.append(subprocess.Popen([sys.executable, "-c", CHILD, str(cache), str(args.window)],
+        children.append(subprocess.Popen([sys.executable, "-c", CHILD, str(cache), str(args.window), str(args.first)],
                                          env=env, stdout=subprocess.PIPE, text=True))
     results = []
     for tree, child in zip(args.trees, children, strict=True):
@@ -136,8 +139,10 @@ def report(args: argparse.Namespace, results: list[dict]) -> str:
 
     base = results[0]["cpu"]
     lines = [
-        f"Writer alone, {args.files:,} `article` files ({results[0]['documents']:,} documents), "
-        f"trees side by side (`bench/writer_growth.py --files {args.files} --window {args.window} --trees "
+        f"Writer alone, {f'the first {args.first:,} sources of ' if args.first else ''}{args.files:,} `article` files "
+        f"({results[0]['documents']:,} documents written), "
+        f"trees side by side (`bench/writer_growth.py --files {args.files} --window {args.window} "
+        + (f"--first {args.first} " if args.first else "") + "--trees "
         + " ".join(str(t) for t in args.trees) + "`):",
         "",
         "| tree | writer CPU s | against the first | ms per source, first window | last window | incidents | register digest |",
