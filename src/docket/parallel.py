@@ -242,7 +242,6 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
                 cluster.sync(nanny.close, timeout=WORKER_STOP_S)
 
 
-
 def ingest(
     store: Store,
     paths: Iterable[Path | str],

@@ -1,8 +1,4 @@
-"""In-process memos of the link stage, one namespace per store.
-
-A store is told apart by its engine's connection pool (shared by the engine and every
-``execution_options`` copy of it), so two engines on one URL, or two in-memory databases, never share a
-memo, and a disposed engine starts afresh.
+"""In-process memos of the link stage, one namespace per store (``docket.store.memo``).
 
 ``TxMemo`` holds facts about rows that stay true once committed (an alias key names an entity, the seed
 entities are loaded). An entry written inside a transaction is seen by that transaction at once and by
@@ -13,44 +9,20 @@ stamped with the ``updated_at`` they wrote) or that never change (a stored docum
 
 from __future__ import annotations
 
-import weakref
-from collections import OrderedDict
-from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event
-from sqlalchemy.pool import Pool
+
+from docket.store.memo import MISSING, PerStore, store_of
+
+__all__ = ["MISSING", "Lru", "TxMemo"]
 
 _PENDING = "docket_link_pending"
-MISSING: Any = object()
+
+Lru = PerStore
 
 
-def _store(conn: Connection) -> Pool:
-    return conn.engine.pool
-
-
-class _PerStore:
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self._stores: weakref.WeakKeyDictionary[Pool, OrderedDict[Any, Any]] = weakref.WeakKeyDictionary()
-
-    def _memo(self, store: Pool) -> OrderedDict[Any, Any]:
-        memo = self._stores.get(store)
-        if memo is None:
-            memo = self._stores[store] = OrderedDict()
-        return memo
-
-    def _put_many(self, store: Pool, entries: dict[Any, Any]) -> None:
-        memo = self._memo(store)
-        memo.update(entries)
-        while len(memo) > self.maxsize:
-            memo.popitem(last=False)
-
-    def clear(self) -> None:
-        self._stores.clear()
-
-
-class TxMemo(_PerStore):
+class TxMemo(PerStore):
     def __init__(self, maxsize: int = 200_000) -> None:
         super().__init__(maxsize)
 
@@ -61,49 +33,14 @@ class TxMemo(_PerStore):
             mine = pending[2].get(self)
             if mine is not None and key in mine:
                 return mine[key]
-        memo = self._stores.get(_store(conn))
-        return MISSING if memo is None else memo.get(key, MISSING)
+        return super().get(conn, key)
 
     def put(self, conn: Connection, key: Any, value: Any) -> None:
         pending = _pending(conn, create=True)
         if pending is None:  # not inside a transaction: nothing to wait for
-            self._put_many(_store(conn), {key: value})
+            self.put_many(store_of(conn), {key: value})
         else:
             pending[2].setdefault(self, {})[key] = value
-
-
-class Lru(_PerStore):
-    def get(self, conn: Connection, key: Any) -> Any:
-        """The value, or ``MISSING``."""
-        memo = self._stores.get(_store(conn))
-        if memo is None:
-            return MISSING
-        value = memo.get(key, MISSING)
-        if value is not MISSING:
-            memo.move_to_end(key)
-        return value
-
-    def get_many(self, conn: Connection, keys: Iterable[Any]) -> dict[Any, Any]:
-        """The values of those ``keys`` that are remembered."""
-        memo = self._stores.get(_store(conn))
-        if memo is None:
-            return {}
-        found = {key: memo[key] for key in keys if key in memo}
-        for key in found:
-            memo.move_to_end(key)
-        return found
-
-    def put(self, conn: Connection, key: Any, value: Any) -> None:
-        memo = self._memo(_store(conn))
-        memo[key] = value
-        memo.move_to_end(key)
-        while len(memo) > self.maxsize:
-            memo.popitem(last=False)
-
-    def drop(self, conn: Connection, key: Any) -> None:
-        memo = self._stores.get(_store(conn))
-        if memo is not None:
-            memo.pop(key, None)
 
 
 def _pending(conn: Connection, *, create: bool) -> list | None:
@@ -116,7 +53,7 @@ def _pending(conn: Connection, *, create: bool) -> list | None:
         pending = None
         conn.info.pop(_PENDING, None)
     if pending is None and create:
-        pending = conn.info[_PENDING] = [tx, _store(conn), {}]
+        pending = conn.info[_PENDING] = [tx, store_of(conn), {}]
     return pending
 
 
@@ -125,7 +62,7 @@ def _on_commit(conn: Connection) -> None:
     pending = conn.info.pop(_PENDING, None)
     if pending is not None and pending[0] is conn.get_transaction():
         for memo, entries in pending[2].items():
-            memo._put_many(pending[1], entries)
+            memo.put_many(pending[1], entries)
 
 
 @event.listens_for(Engine, "rollback")

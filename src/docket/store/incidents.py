@@ -260,8 +260,6 @@ _GET_INCIDENTS = select(incidents).where(incidents.c.id.in_(bindparam("ids", exp
 _INCIDENT_EXISTS = select(incidents.c.id).where(incidents.c.id == bindparam("id"))
 
 
-
-
 # Incidents' heads as this process read or wrote them: id -> (updated_at, locked, overrides as stored), kept
 # right by the functions below that write incidents
 _HEADS = RowMemo(100_000)

@@ -14,76 +14,55 @@ put in it.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.pool import Pool
 
 from docket.store.dialect import WRITE_OPTION
+from docket.store.memo import MISSING, PerStore, store_of
 
 _LOOKED = "docket_watch_looked"  # conn.info: the transaction this connection last looked in
 _TOKEN = "docket_watch_token"  # a DB-API connection's info: an object naming that connection for good
-MISSING: Any = object()
 
 # store -> (the token of the DB-API connection looked through last, its data_version then)
 _last_look: weakref.WeakKeyDictionary[Pool, tuple[object, int]] = weakref.WeakKeyDictionary()
 _memos: weakref.WeakSet[RowMemo] = weakref.WeakSet()
 
 
-class RowMemo:
-    """Rows of one kind by key, per store, bounded (least recently used go first)."""
+class RowMemo(PerStore):
+    """Rows of one kind by key, per store, bounded; read and written only where ``trusted``."""
 
     def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self._stores: weakref.WeakKeyDictionary[Pool, dict[Any, Any]] = weakref.WeakKeyDictionary()
+        super().__init__(maxsize)
         _memos.add(self)
 
-    def get_many(self, conn: Connection, keys: list[Any]) -> dict[Any, Any]:
+    def get(self, conn: Connection, key: Any) -> Any:
+        """The remembered row, where it can be trusted; else ``MISSING``."""
+        return super().get(conn, key) if trusted(conn) else MISSING
+
+    def get_many(self, conn: Connection, keys: Iterable[Any]) -> dict[Any, Any]:
         """The remembered rows among ``keys``, where they can be trusted (``trusted(conn)``); else none."""
-        if not trusted(conn):
-            return {}
-        memo = self._stores.get(conn.engine.pool)
-        if not memo:
-            return {}
-        found = {}
-        for key in keys:
-            row = memo.pop(key, MISSING)
-            if row is not MISSING:
-                memo[key] = found[key] = row  # re-inserted: now the most recent
-        return found
+        return super().get_many(conn, keys) if trusted(conn) else {}
 
     def put(self, conn: Connection, key: Any, row: Any) -> None:
         """Remember a row as this transaction reads or wrote it (only where ``trusted``)."""
-        if not trusted(conn):
+        if trusted(conn):
+            super().put(conn, key, row)
+        else:
             self.drop(conn, key)
-            return
-        memo = self._stores.get(conn.engine.pool)
-        if memo is None:
-            memo = self._stores[conn.engine.pool] = {}
-        memo.pop(key, None)
-        memo[key] = row
-        if len(memo) > self.maxsize:
-            del memo[next(iter(memo))]
 
     def update(self, conn: Connection, key: Any, change: Callable[[Any], Any]) -> None:
         """Apply a write to a remembered row, ``change(row)`` the row as written (if remembered; dropped
         where not ``trusted``)."""
-        memo = self._stores.get(conn.engine.pool)
-        if memo is None:
+        memo = self._stores.get(store_of(conn))
+        if memo is None or key not in memo:
             return
-        if not trusted(conn):
-            memo.pop(key, None)
-        elif key in memo:
+        if trusted(conn):
             memo[key] = change(memo[key])
-
-    def drop(self, conn: Connection, key: Any) -> None:
-        memo = self._stores.get(conn.engine.pool)
-        if memo is not None:
-            memo.pop(key, None)
-
-    def forget(self, store: Pool) -> None:
-        self._stores.pop(store, None)
+        else:
+            del memo[key]
 
 
 def trusted(conn: Connection) -> bool:
@@ -94,7 +73,7 @@ def trusted(conn: Connection) -> bool:
         return False
     if conn.info.get(_LOOKED) is tx:
         return True
-    store, pooled = conn.engine.pool, conn.connection
+    store, pooled = store_of(conn), conn.connection
     token = pooled.info.setdefault(_TOKEN, object())
     version = pooled.dbapi_connection.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
     last = _last_look.get(store)
@@ -113,6 +92,7 @@ def _forget(store: Pool) -> None:
 @event.listens_for(Engine, "rollback")
 @event.listens_for(Engine, "rollback_savepoint")
 def _on_rollback(conn: Connection, *_: Any) -> None:
-    _forget(conn.engine.pool)
-    _last_look.pop(conn.engine.pool, None)
+    store = store_of(conn)
+    _forget(store)
+    _last_look.pop(store, None)
     conn.info.pop(_LOOKED, None)
