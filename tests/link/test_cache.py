@@ -31,6 +31,8 @@ def test_a_fact_is_shared_once_its_transaction_commits_and_never_after_a_rollbac
             memo.put(conn, "k", 1)
             assert memo.get(conn, "k") == 1  # its own transaction sees it at once
             assert memo.get(other, "k") is MISSING  # others only once it commits
+            assert memo.get_many(conn, ["k", "x"]) == {"k": 1}
+            assert memo.get_many(other, ["k", "x"]) == {}
         assert memo.get(other, "k") == 1
         trans = conn.begin()
         memo.put(conn, "gone", 2)

@@ -9,6 +9,7 @@ stamped with the ``updated_at`` they wrote) or that never change (a stored docum
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event
@@ -34,6 +35,11 @@ class TxMemo(PerStore):
             if mine is not None and key in mine:
                 return mine[key]
         return super().get(conn, key)
+
+    def get_many(self, conn: Connection, keys: Iterable[Any]) -> dict[Any, Any]:
+        """The values of those ``keys`` that are known, this transaction's own included."""
+        found = {key: self.get(conn, key) for key in keys}
+        return {key: value for key, value in found.items() if value is not MISSING}
 
     def put(self, conn: Connection, key: Any, value: Any) -> None:
         pending = _pending(conn, create=True)
