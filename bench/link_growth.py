@@ -27,7 +27,7 @@ from docket.extract.gazetteer import homonyms
 from docket.link import link_document, profile
 from docket.link.entities import ensure_seeded
 from docket.model import Claim, Count, Document, PartialDate, Place, stable_id
-from docket.store.schema import claims, documents, incident_keys, incidents, lsh_buckets, metadata
+from docket.store.schema import claims, documents, incident_keys, incidents, lsh_bands, metadata
 
 TYPES = [
     "recruitment",
@@ -150,16 +150,13 @@ def build_store(url: str, size: int, rng: random.Random, pool: list[Place]) -> l
                     {"key": k, "incident_id": inc_id}
                     for k in profile.keys(claim.types, claim.places, set(machine["facilities"]), win)
                 ]
-                bands += [
-                    {"band": b, "bucket": f"{rng.getrandbits(64):016x}", "document_id": doc_id}
-                    for b in range(32)
-                ]
+                bands.append({"document_id": doc_id, "band_keys": rng.getrandbits(64 * 32).to_bytes(256, "little")})
             for table, rows in (
                 (documents, docs),
                 (claims, cls),
                 (incidents, incs),
                 (incident_keys, keys),
-                (lsh_buckets, bands),
+                (lsh_bands, bands),
             ):
                 conn.execute(table.insert(), rows)
     engine.dispose()

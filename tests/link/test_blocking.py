@@ -17,7 +17,14 @@ from docket.model import Place
 from docket.store import Store
 from docket.store.dialect import make_engine
 from docket.store.incidents import set_incident_keys
-from docket.store.migrations import LATEST, MigrationError, current_version, migrate
+from docket.store.migrations import (
+    LATEST,
+    MIGRATIONS,
+    MigrationError,
+    _m011_locality_keys_by_period,
+    current_version,
+    migrate,
+)
 from docket.store.schema import incident_keys, incidents, store_meta
 
 MAY = (date(2023, 5, 10), date(2023, 5, 10))
@@ -111,7 +118,8 @@ def test_upgrade_refiles_incidents_under_the_current_keys(tmp_path):
             )
         )
         set_incident_keys(conn, "inc_old", {"t|detention|RU|2023-05", "g|detention|223:196"})  # as filed before
-        conn.execute(update(store_meta).where(store_meta.c.key == "schema_version").values(value=str(LATEST - 1)))
+        before = MIGRATIONS.index(_m011_locality_keys_by_period)  # the version before the refiling step
+        conn.execute(update(store_meta).where(store_meta.c.key == "schema_version").values(value=str(before)))
     store.close()
 
     engine = make_engine(store_url(data))
@@ -135,14 +143,15 @@ def test_an_upgrade_that_fails_names_the_step_and_the_incident_and_keeps_the_sto
             )
         )
         set_incident_keys(conn, "inc_broken", {"t|detention|RU|2023-05"})
-        conn.execute(update(store_meta).where(store_meta.c.key == "schema_version").values(value=str(LATEST - 1)))
+        before = MIGRATIONS.index(_m011_locality_keys_by_period)  # the version before the refiling step
+        conn.execute(update(store_meta).where(store_meta.c.key == "schema_version").values(value=str(before)))
     store.close()
 
     engine = make_engine(store_url(data))
-    with pytest.raises(MigrationError, match=rf"schema version {LATEST} .*inc_broken"):
+    with pytest.raises(MigrationError, match=rf"schema version {before + 1} .*inc_broken"):
         migrate(engine)
     with engine.connect() as conn:
-        assert current_version(conn) == LATEST - 1
+        assert current_version(conn) == before
         keys = set(conn.execute(select(incident_keys.c.key)).scalars())
     engine.dispose()
     assert keys == {"t|detention|RU|2023-05"}

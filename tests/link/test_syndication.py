@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from docket.link import syndication
 from docket.link.entities import canonical_key, resolve_entity
-from docket.store.schema import lsh_buckets
+from docket.store.schema import lsh_bands
 from docket.store.schema import syndication as syndication_table
 
 
@@ -25,7 +25,7 @@ def test_copy_with_other_boilerplate_and_an_edited_sentence_is_found(tmp_path):
         assert found[0].similarity > 0.7
         rows = conn.execute(select(syndication_table)).all()
         assert len(rows) == 1 and rows[0].similarity == found[0].similarity
-        assert conn.execute(select(lsh_buckets).where(lsh_buckets.c.document_id == copy.id)).all()
+        assert conn.execute(select(lsh_bands).where(lsh_bands.c.document_id == copy.id)).all()
 
 
 def _is_copy(a: str, b: str) -> bool:

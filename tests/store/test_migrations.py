@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import schema_v1
 from sqlalchemy import BigInteger, inspect, select
 
 from dbkit import store_url
+from docket.link.band_index import INDEX
+from docket.link.syndication import band_key
 from docket.store import Store
 from docket.store.dialect import make_engine
 from docket.store.migrations import LATEST, current_version
-from docket.store.schema import documents, metadata, store_meta
+from docket.store.schema import documents, lsh_bands, metadata, store_meta
 from docket.store.search import search_documents
 
 OLD_TEXT = "Родственники мобилизованных сообщили о побоях на гауптвахте в Белгородской области."
+OLD_BUCKETS = [(band, f"{band * 7919 + 1:016x}") for band in range(32)]  # (band, bucket) as version 1 filed them
 
 
 def _baseline_store(data_dir: Path) -> str:
@@ -35,6 +39,10 @@ def _baseline_store(data_dir: Path) -> str:
             )
         )
         conn.execute(schema_v1.syndication.insert().values(doc_a="doc_old", doc_b="doc_x", similarity=0.9))
+        conn.execute(
+            schema_v1.lsh_buckets.insert(),
+            [{"band": band, "bucket": bucket, "document_id": "doc_old"} for band, bucket in OLD_BUCKETS],
+        )
     engine.dispose()
     return url
 
@@ -65,6 +73,13 @@ def test_baseline_store_is_migrated_to_the_current_schema(tmp_path):
         # Originals over 2 GiB fit (PostgreSQL's INTEGER would not hold their size).
         size = {c["name"]: c["type"] for c in schema.get_columns("blobs")}["size"]
         assert conn.dialect.name != "postgresql" or isinstance(size, BigInteger)
+        # The near-copy bands, one row of keys per document now, and found by the keys they had.
+        assert not schema.has_table("lsh_buckets")
+        keys = [band_key(band, int(bucket, 16)) for band, bucket in OLD_BUCKETS]
+        assert conn.execute(select(lsh_bands.c.band_keys).where(lsh_bands.c.document_id == "doc_old")).scalar() == (
+            np.array(keys, dtype="<u8").tobytes()
+        )
+        assert INDEX.candidates(conn, np.array(keys[5:6], dtype="<u8").tobytes()) == {"doc_old"}
         created = conn.execute(select(store_meta.c.value).where(store_meta.c.key == "created_at")).scalar()
         assert created == "2024-01-01T00:00:00+00:00"
     store.close()

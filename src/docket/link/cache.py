@@ -10,13 +10,14 @@ stamped with the ``updated_at`` they wrote) or that never change (a stored docum
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, event
+from sqlalchemy.pool import Pool
 
 from docket.store.memo import MISSING, PerStore, store_of
 
-__all__ = ["MISSING", "Lru", "TxMemo"]
+__all__ = ["MISSING", "Lru", "TxMemo", "tx_entries"]
 
 _PENDING = "docket_link_pending"
 
@@ -29,11 +30,9 @@ class TxMemo(PerStore):
 
     def get(self, conn: Connection, key: Any) -> Any:
         """The value, or ``MISSING``."""
-        pending = _pending(conn, create=False)
-        if pending is not None:
-            mine = pending[2].get(self)
-            if mine is not None and key in mine:
-                return mine[key]
+        mine = tx_entries(conn, self, create=False)
+        if mine is not None and key in mine:
+            return mine[key]
         return super().get(conn, key)
 
     def get_many(self, conn: Connection, keys: Iterable[Any]) -> dict[Any, Any]:
@@ -42,15 +41,32 @@ class TxMemo(PerStore):
         return {key: value for key, value in found.items() if value is not MISSING}
 
     def put(self, conn: Connection, key: Any, value: Any) -> None:
-        pending = _pending(conn, create=True)
-        if pending is None:  # not inside a transaction: nothing to wait for
+        mine = tx_entries(conn, self, create=True)
+        if mine is None:  # not inside a transaction: nothing to wait for
             self.put_many(store_of(conn), {key: value})
         else:
-            pending[2].setdefault(self, {})[key] = value
+            mine[key] = value
+
+    def committed(self, store: Pool, entries: dict[Any, Any]) -> None:
+        self.put_many(store, entries)
+
+
+class TxOwner(Protocol):
+    def committed(self, store: Pool, entries: dict[Any, Any]) -> None:
+        """What ``tx_entries`` held for a transaction that has just committed."""
+
+
+def tx_entries(conn: Connection, owner: TxOwner, *, create: bool) -> dict[Any, Any] | None:
+    """``owner``'s entries for the connection's current transaction (None: no transaction, or none yet and
+    not ``create``): handed to ``owner.committed`` when it commits, dropped when it rolls back."""
+    pending = _pending(conn, create=create)
+    if pending is None:
+        return None
+    return pending[2].setdefault(owner, {}) if create else pending[2].get(owner)
 
 
 def _pending(conn: Connection, *, create: bool) -> list | None:
-    """[transaction, store, {memo: entries}] of the connection's current transaction."""
+    """[transaction, store, {owner: entries}] of the connection's current transaction."""
     tx = conn.get_transaction()
     if tx is None:
         return None
@@ -67,8 +83,8 @@ def _pending(conn: Connection, *, create: bool) -> list | None:
 def _on_commit(conn: Connection) -> None:
     pending = conn.info.pop(_PENDING, None)
     if pending is not None and pending[0] is conn.get_transaction():
-        for memo, entries in pending[2].items():
-            memo.put_many(pending[1], entries)
+        for owner, entries in pending[2].items():
+            owner.committed(pending[1], entries)
 
 
 @event.listens_for(Engine, "rollback")

@@ -1,4 +1,4 @@
-"""Near-copies: MinHash over normalised word shingles, LSH bands stored so lookup is an indexed query.
+"""Near-copies: MinHash over normalised word shingles, LSH bands looked up in an index (``band_index``).
 
 A document is a copy of another when their shingle sets overlap strongly, either as a whole (Jaccard)
 or when one is mostly contained in the other (a Telegram post quoted inside an article with its own
@@ -30,6 +30,7 @@ import numpy as np
 from datasketch import MinHash
 from sqlalchemy import Connection
 
+from docket.link.band_index import INDEX
 from docket.link.cache import Lru
 from docket.store import incidents as repo
 
@@ -68,17 +69,23 @@ def signature(shingle_set: set[str]) -> MinHash:
     return mh
 
 
-Bands = list[tuple[int, str]]
+_SALTS = [((b + 1) * 0x9E3779B97F4A7C15) % 2**64 for b in range(BANDS)]
 
 
-def bands(mh: MinHash) -> Bands:
-    """(band, bucket) pairs: each bucket a short hash of that band's rows of the signature."""
+def band_key(band: int, bucket: int) -> int:
+    """A band's key: its bucket (a 64-bit hash of the band's rows of the signature) salted with the band's
+    number, so that equal rows in two bands are two keys."""
+    return bucket ^ _SALTS[band]
+
+
+def band_keys(mh: MinHash) -> bytes:
+    """The ``BANDS`` keys of a signature, 64-bit little-endian, as ``lsh_bands`` stores them."""
     values = mh.hashvalues
-    out = []
-    for b in range(BANDS):
-        chunk = values[b * ROWS : (b + 1) * ROWS].tobytes()
-        out.append((b, hashlib.blake2b(chunk, digest_size=8).hexdigest()))
-    return out
+    keys = [
+        band_key(b, int.from_bytes(hashlib.blake2b(values[b * ROWS : (b + 1) * ROWS].tobytes(), digest_size=8).digest()))
+        for b in range(BANDS)
+    ]
+    return np.array(keys, dtype="<u8").tobytes()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +99,10 @@ class Signature:
 
 @dataclass(frozen=True, slots=True)
 class Sketch:
-    """What the near-copy search needs of a text: its LSH bands, the signature they are cut from, and its
-    ``shingle_hashes`` for the exact comparison."""
+    """What the near-copy search needs of a text: its LSH band keys, the signature they are cut from, and
+    its ``shingle_hashes`` for the exact comparison."""
 
-    bands: Bands
+    band_keys: bytes
     signature: Signature
     hashes: np.ndarray
 
@@ -103,7 +110,7 @@ class Sketch:
 def sketch(shingle_set: set[str]) -> Sketch:
     mh = signature(shingle_set)
     signed = Signature(mh.hashvalues.astype(np.uint32).tobytes(), len(shingle_set))
-    return Sketch(bands(mh), signed, shingle_hashes(shingle_set))
+    return Sketch(band_keys(mh), signed, shingle_hashes(shingle_set))
 
 
 def text_sketch(text: str) -> Sketch | None:
@@ -245,7 +252,7 @@ def index_document(
         return []
     digest = _digest(text)
     own = _remember(digest, own_sketch.hashes)
-    others = _candidate_signatures(conn, repo.lsh_candidates(conn, own_sketch.bands) - {document_id})
+    others = _candidate_signatures(conn, INDEX.candidates(conn, own_sketch.band_keys) - {document_id})
     out = ruled_out(own_sketch.signature, list(others.values()))
     candidates = {other_id for other_id, gone in zip(others, out, strict=True) if not gone}
     texts = _candidate_hashes(conn, candidates)
@@ -256,7 +263,7 @@ def index_document(
         verdicts[id(other)] = None if sim is None else round(sim, 4)
     found = [Copy(other_id, sim) for other_id, other in texts.items() if (sim := verdicts[id(other)]) is not None]
     repo.add_syndications(conn, document_id, [(c.document_id, c.similarity) for c in found], new)
-    repo.add_lsh_bands(conn, document_id, own_sketch.bands, new)
+    INDEX.file(conn, document_id, own_sketch.band_keys)
     _digests.put(conn, document_id, digest)
     _signatures.put(conn, document_id, own_sketch.signature)
     return sorted(found, key=lambda c: -c.similarity)

@@ -1,5 +1,5 @@
 """Repository for the linker's tables: claims, incidents and their blocking keys, entities, near-copies,
-LSH buckets and merges. Plain reads and writes; the decisions live in ``docket.link``.
+LSH bands and merges. Plain reads and writes; the decisions live in ``docket.link``.
 
 The statements run once or more per linked document are plain SQL on the driver (``store/driver.py``):
 binding through SQLAlchemy would cost more than the lookups themselves.
@@ -118,28 +118,15 @@ def info_of_row(row: Mapping[str, Any]) -> dict[str, Any]:
 # -- near-copies ----------------------------------------------------------------------------------------
 
 
-def add_lsh_bands(conn: Connection, document_id: str, bands: list[tuple[int, str]], new: bool = False) -> None:
-    """File a document's bands, once (``new``: it was stored just now, so it is not filed yet)."""
-    if not bands:
-        return
-    band, bucket = bands[0]
-    filed = "SELECT 1 FROM lsh_buckets WHERE band = ? AND bucket = ? AND document_id = ?"
-    if new or not fetch(conn, filed, (band, bucket, document_id)):
-        execute_many(
-            conn,
-            "INSERT INTO lsh_buckets (band, bucket, document_id) VALUES (?, ?, ?)",
-            [(b, h, document_id) for b, h in bands],
-        )
+def file_lsh_bands(conn: Connection, document_id: str, keys: bytes) -> int:
+    """Append a document's band keys; returns the row's ``seq``."""
+    return fetch(conn, "INSERT INTO lsh_bands (document_id, band_keys) VALUES (?, ?) RETURNING seq", (document_id, keys))[0][0]
 
 
-def lsh_candidates(conn: Connection, bands: list[tuple[int, str]], limit: int = 500) -> set[str]:
-    """Documents sharing at least one (band, bucket) with the given bands (an indexed lookup)."""
-    if not bands:
-        return set()
-    # OR of (band, bucket) equalities, not a row-value IN: SQLite answers each term from the primary key
-    match = " OR ".join(["(band = ? AND bucket = ?)"] * len(bands))
-    params = [v for pair in bands for v in pair] + [limit]
-    return {r[0] for r in fetch(conn, f"SELECT DISTINCT document_id FROM lsh_buckets WHERE {match} LIMIT ?", params)}
+def lsh_bands_after(conn: Connection, seq: int) -> list[tuple[int, str, bytes]]:
+    """(seq, document id, band keys) of every row appended after ``seq``, in order."""
+    rows = fetch(conn, "SELECT seq, document_id, band_keys FROM lsh_bands WHERE seq > ? ORDER BY seq", (seq,))
+    return [(s, d, bytes(k)) for s, d, k in rows]
 
 
 def add_syndication(conn: Connection, doc_a: str, doc_b: str, similarity: float) -> None:

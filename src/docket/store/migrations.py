@@ -7,15 +7,25 @@ or reorder the ones already released.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import numpy as np
 from sqlalchemy import Connection, Engine, inspect, select, text
 
 from docket.review.tables import ACCOUNT_TABLES
 from docket.store.media import AUDIO_TABLES, MEDIA_TABLES
-from docket.store.schema import LIST_ORDER_INDEX, POSITION_INDEX, incidents, metadata, store_meta, syndication
+from docket.store.schema import (
+    LIST_ORDER_INDEX,
+    POSITION_INDEX,
+    incidents,
+    lsh_bands,
+    metadata,
+    store_meta,
+    syndication,
+)
 from docket.store.search import create_search_index, reindex_documents
 
 Migration = Callable[[Connection], None]
@@ -101,6 +111,32 @@ def _m011_locality_keys_by_period(conn: Connection) -> None:
         set_incident_keys(conn, incident_id, keys)
 
 
+def _m012_lsh_bands_by_document(conn: Connection) -> None:
+    """Near-copy bands as one row of keys per document (``lsh_bands``, read into memory by
+    ``link.band_index``) in place of a row per band and bucket, which is dropped."""
+    from docket.link.syndication import band_key  # imported late: the link stage imports this package
+
+    lsh_bands.create(conn, checkfirst=True)
+    if not inspect(conn).has_table("lsh_buckets"):
+        return
+    rows = conn.execute(
+        text(
+            "SELECT l.document_id, l.band, l.bucket FROM lsh_buckets l LEFT JOIN documents d ON d.id = l.document_id "
+            "ORDER BY d.ingested_at, l.document_id, l.band"
+        )
+    )
+    batch: list[dict] = []
+    for document_id, group in itertools.groupby(rows, key=lambda row: row[0]):
+        keys = [band_key(int(band), int(bucket, 16)) for _, band, bucket in group]
+        batch.append({"document_id": document_id, "band_keys": np.array(keys, dtype="<u8").tobytes()})
+        if len(batch) >= 1_000:
+            conn.execute(lsh_bands.insert(), batch)
+            batch = []
+    if batch:
+        conn.execute(lsh_bands.insert(), batch)
+    conn.execute(text("DROP TABLE lsh_buckets"))
+
+
 MIGRATIONS: list[Migration] = [
     _m001_baseline,
     _m002_accounts,
@@ -113,6 +149,7 @@ MIGRATIONS: list[Migration] = [
     _m009_audio_prints,
     _m010_locality_blocking_keys,
     _m011_locality_keys_by_period,
+    _m012_lsh_bands_by_document,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -147,13 +148,15 @@ syndication = Table(
     Column("similarity", Float, nullable=False),
 )
 
-# MinHash LSH bands: documents sharing a (band, bucket) are candidate near-copies.
-lsh_buckets = Table(
-    "lsh_buckets",
+# MinHash LSH bands, one row per indexed document: documents sharing a band key are candidate near-copies.
+# Appended in ``seq`` order and looked up in memory (``link.band_index``), which reads only the rows it has not
+# seen; ``band_keys`` is the document's band keys, 64-bit little-endian (``link.syndication.band_keys``).
+lsh_bands = Table(
+    "lsh_bands",
     metadata,
-    Column("band", Integer, primary_key=True),
-    Column("bucket", String(32), primary_key=True),
-    Column("document_id", String(40), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", String(40), nullable=False),
+    Column("band_keys", LargeBinary, nullable=False),
 )
 
 # Every merge the machine or a reviewer made, so it can be undone.
