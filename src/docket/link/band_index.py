@@ -78,7 +78,7 @@ class _Filed:
         self.ids: list[str] = []
         self.known: set[str] = set()
         self.keys = np.empty(0, dtype=np.uint64)
-        self.positions = np.empty(0, dtype=np.int64)
+        self.positions = np.empty(0, dtype=np.int32)
         self._recent = _Postings()
 
     def add_rows(self, rows: list[tuple[int, str, bytes]]) -> None:
@@ -115,10 +115,13 @@ class _Filed:
             self._recent = _Postings()
 
     def _sorted_in(self, keys: np.ndarray, positions: np.ndarray) -> None:
-        keys = np.concatenate([self.keys, keys])
-        positions = np.concatenate([self.positions, positions])
+        """Merge keys into the sorted arrays, each after those equal to it already there (so a key's documents
+        stay in the order filed); one new array each, not a sort of them all."""
         order = np.argsort(keys, kind="stable")
-        self.keys, self.positions = keys[order], positions[order]
+        keys, positions = keys[order], positions[order].astype(np.int32)
+        at = np.searchsorted(self.keys, keys, "right")
+        self.keys = np.insert(self.keys, at, keys)
+        self.positions = np.insert(self.positions, at, positions)
 
     def matches(self, query: np.ndarray) -> list[int]:
         """The position of the document of every filed key equal to one of ``query``'s (once per key)."""
