@@ -29,6 +29,8 @@ from docket.store.memo import store_of
 
 LIMIT = 500  # candidates a document is compared with, at most: those sharing the most bands, then the newest
 MERGE_AT = 1 << 16  # keys filed apart (in a dict) before they join the sorted arrays
+# A transaction's entries: the documents it filed, in order, and their keys (positions in that list).
+_FILED, _OWN = "filed", "own"
 
 
 def as_keys(raw: bytes) -> np.ndarray:
@@ -154,7 +156,7 @@ class BandIndex:
             filed.add_rows(repo.lsh_bands_after(conn, filed.seq))
             own = tx_entries(conn, self, create=True)
             if own is None:  # pragma: no cover - the reads above opened a transaction
-                raise RuntimeError("the band index is read inside a transaction")
+                raise RuntimeError("the band index is read and written inside a transaction only")
         return filed, own
 
     def candidates(self, conn: Connection, keys: bytes, limit: int = LIMIT) -> set[str]:
@@ -191,11 +193,5 @@ class BandIndex:
     def committed(self, store: Pool, entries: dict) -> None:
         """Nothing to do: the next transaction reads the committed rows back with any other process's."""
 
-    def forget(self, store: Pool) -> None:
-        self._stores.pop(store, None)
-
-
-# A transaction's entries: the documents it filed, in order, and their keys (positions in that list).
-_FILED, _OWN = "filed", "own"
 
 INDEX = BandIndex()

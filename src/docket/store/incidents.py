@@ -118,9 +118,9 @@ def info_of_row(row: Mapping[str, Any]) -> dict[str, Any]:
 # -- near-copies ----------------------------------------------------------------------------------------
 
 
-def file_lsh_bands(conn: Connection, document_id: str, keys: bytes) -> int:
-    """Append a document's band keys; returns the row's ``seq``."""
-    return fetch(conn, "INSERT INTO lsh_bands (document_id, band_keys) VALUES (?, ?) RETURNING seq", (document_id, keys))[0][0]
+def file_lsh_bands(conn: Connection, document_id: str, keys: bytes) -> None:
+    """Append a document's band keys (its ``seq`` the next)."""
+    execute(conn, "INSERT INTO lsh_bands (document_id, band_keys) VALUES (?, ?)", (document_id, keys))
 
 
 def lsh_bands_after(conn: Connection, seq: int) -> list[tuple[int, str, bytes]]:
