@@ -45,6 +45,17 @@ PER_TASK = 16  # sources per Dask task, at most
 TASK_BYTES = 256 * 1024  # file bytes per Dask task, at most (a larger file is a task of its own)
 NICE = 10  # CPU priority of local workers when they are as many as the cores (0 normal, 19 lowest)
 WORKER_STOP_S = 60  # how long a local worker may take to stop when the ingest ends
+# Dask's periodic housekeeping, each a wake-up of a process's event loop that takes the interpreter lock
+# from the writer or a task: every 20 ms a check that the loop is not blocked, 10 times a second each
+# nanny's memory reading, twice a second the dashboard's system figures, every second a look for tasks to
+# move between workers (here each task goes to a worker when submitted, and a worker runs one at a time).
+# At Dask's defaults an idle 2-worker cluster used 11% of a core; with these, 2%.
+QUIET = {
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "500ms",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.scheduler.work-stealing": False,
+}
 
 
 def default_window(client: Any) -> int:
@@ -215,6 +226,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
     # scheduler's own queue, a worker waits for its next task on the scheduler, which runs in this process
     # and shares its interpreter lock with the writer.
     dask.config.set({"distributed.scheduler.worker-saturation": float("inf")})
+    dask.config.set(QUIET)
     if scheduler:
         with Client(scheduler) as client:
             yield client

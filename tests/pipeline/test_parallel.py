@@ -165,3 +165,14 @@ def test_workers_put_the_originals_in_s3_and_verify_rehashes_them(tmp_path: Path
     s3_bucket.fs.pipe_file(objects[2], b"altered in the bucket")
     problems = custody.verify(store)
     assert [p.kind for p in problems] == ["blob"] and objects[2].rsplit("/", 1)[1][:12] in problems[0].name
+
+
+def test_the_local_cluster_runs_with_dask_housekeeping_turned_down():
+    """The settings reach the scheduler (in this process) and the worker processes."""
+    from docket.parallel import dask_client
+
+    with dask_client(workers=1) as client:
+        scheduler = client.cluster.scheduler
+        assert "stealing" not in scheduler.extensions
+        assert scheduler._tick_interval == 1.0
+        assert list(client.run(lambda dask_worker: dask_worker._tick_interval).values()) == [1.0]
